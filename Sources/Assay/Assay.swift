@@ -1,0 +1,1 @@
+// Assay: see DESIGN.md for this module's place in the layering.

@@ -1,0 +1,1 @@
+// AssayC2PA: see DESIGN.md for this module's place in the layering.

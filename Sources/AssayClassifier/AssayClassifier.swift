@@ -1,0 +1,1 @@
+// AssayClassifier: see DESIGN.md for this module's place in the layering.

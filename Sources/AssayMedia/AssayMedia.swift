@@ -1,0 +1,1 @@
+// AssayMedia: see DESIGN.md for this module's place in the layering.

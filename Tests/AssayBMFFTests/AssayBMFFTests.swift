@@ -1,0 +1,2 @@
+// Tests for AssayBMFF.
+import Testing

@@ -1,0 +1,2 @@
+// Tests for AssayC2PA.
+import Testing

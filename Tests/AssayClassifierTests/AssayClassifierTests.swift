@@ -1,0 +1,2 @@
+// Tests for AssayClassifier.
+import Testing

@@ -1,0 +1,2 @@
+// Tests for AssayEndToEnd.
+import Testing

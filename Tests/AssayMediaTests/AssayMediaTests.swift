@@ -1,0 +1,2 @@
+// Tests for AssayMedia.
+import Testing

@@ -1,0 +1,2 @@
+// Tests for Assay.
+import Testing

@@ -1,0 +1,2 @@
+// Tests for AssayWatermark.
+import Testing

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An error raised by ``AssayCore``: invalid model values and undecodable encodings.
 ///
 /// Follows the swift-certificates pattern: one error struct per module with an extensible
@@ -10,6 +16,7 @@ public struct AssayCoreError: Error, Hashable, CustomStringConvertible, Sendable
             case invalidFrame
             case invalidValue
             case unsupportedSchema
+            case ioFailure
         }
         let backing: Backing
         /// A content ID string was not 32 hex digits.
@@ -20,6 +27,8 @@ public struct AssayCoreError: Error, Hashable, CustomStringConvertible, Sendable
         public static let invalidValue = Code(backing: .invalidValue)
         /// A JSON document has a schema version this build does not read.
         public static let unsupportedSchema = Code(backing: .unsupportedSchema)
+        /// A file system operation failed (the reason carries the path and `errno` text).
+        public static let ioFailure = Code(backing: .ioFailure)
         public var description: String { String(describing: backing) }
     }
 
@@ -51,6 +60,11 @@ public struct AssayCoreError: Error, Hashable, CustomStringConvertible, Sendable
     /// A document had an unknown schema version.
     public static func unsupportedSchema(_ reason: String) -> AssayCoreError {
         AssayCoreError(code: .unsupportedSchema, reason: reason)
+    }
+
+    /// A file system call failed; `errno` is rendered with `strerror`.
+    public static func ioFailure(_ reason: String, errno code: Int32) -> AssayCoreError {
+        AssayCoreError(code: .ioFailure, reason: "\(reason): \(String(cString: strerror(code)))")
     }
 
     public static func == (lhs: AssayCoreError, rhs: AssayCoreError) -> Bool { lhs.code == rhs.code }

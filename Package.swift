@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C system libraries (module maps + static-inline shims for macros that do not import).
@@ -40,7 +41,10 @@ let package = Package(
         // The three jobs: Labeler, Verifier, Scanner (+ report writers). Only place lanes meet.
         .target(
             name: "Assay",
-            dependencies: ["AssayCore", "AssayBMFF", "AssayMedia", "AssayC2PA", "AssayWatermark", "AssayClassifier"],
+            dependencies: [
+                "AssayCore", "AssayBMFF", "AssayMedia", "AssayC2PA", "AssayWatermark", "AssayClassifier",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings),
         // The CLI: parses arguments and prints, nothing else.
         .executableTarget(

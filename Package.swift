@@ -25,6 +25,7 @@ let package = Package(
             name: "CFFmpeg", pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // The shared model: pure Swift, no dependencies.
         .target(name: "AssayCore", swiftSettings: strictSettings),
@@ -38,11 +39,13 @@ let package = Package(
         .target(name: "AssayWatermark", dependencies: ["AssayCore"], swiftSettings: strictSettings),
         // Artifact classifier on AssayCore frame planes (pure Swift).
         .target(name: "AssayClassifier", dependencies: ["AssayCore"], swiftSettings: strictSettings),
+        // Zip and tar readers for scan: bounded, member by member, never the whole archive at once.
+        .target(name: "AssayArchive", dependencies: ["AssayCore", "CZlib"], swiftSettings: strictSettings),
         // The three jobs: Labeler, Verifier, Scanner (+ report writers). Only place lanes meet.
         .target(
             name: "Assay",
             dependencies: [
-                "AssayCore", "AssayBMFF", "AssayMedia", "AssayC2PA", "AssayWatermark", "AssayClassifier",
+                "AssayCore", "AssayBMFF", "AssayMedia", "AssayC2PA", "AssayWatermark", "AssayClassifier", "AssayArchive",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
@@ -61,6 +64,7 @@ let package = Package(
         .testTarget(name: "AssayC2PATests", dependencies: ["AssayC2PA", "AssayBMFF", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayWatermarkTests", dependencies: ["AssayWatermark", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayClassifierTests", dependencies: ["AssayClassifier", "AssayTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "AssayArchiveTests", dependencies: ["AssayArchive", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayTests", dependencies: ["Assay", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayEndToEndTests", dependencies: ["AssayTestSupport"], swiftSettings: strictSettings),
     ],

@@ -109,6 +109,13 @@ public final class VideoReader {
         }
     }
 
+    /// The stream's colour description, for an encoder that re-encodes it.
+    var colorProperties: ColorProperties {
+        let dec = decoder.raw.pointee
+        return ColorProperties(range: dec.color_range, space: dec.colorspace, primaries: dec.color_primaries,
+                               transfer: dec.color_trc)
+    }
+
     /// The number of frames the decoder has output so far (including frames the mode skipped).
     public var decodedFrameCount: Int { outputCount }
 

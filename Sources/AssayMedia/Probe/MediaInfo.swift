@@ -81,8 +81,9 @@ public struct StreamInfo: Sendable, Hashable, Codable {
     public var frameRate: Rational?
     /// Video: the average frame rate the container states.
     public var averageFrameRate: Rational?
-    /// Video: clockwise rotation in degrees (0, 90, 180, 270, or any angle) a player applies for display,
-    /// from the display-matrix side data; the same sense as the legacy `rotate` tag. `nil` without a matrix.
+    /// Video: the rotation in degrees (-180 ... 180) of the display-matrix side data, exactly as
+    /// `av_display_rotation_get` and ffprobe's `rotation` report it (FFmpeg documents it as counter-clockwise;
+    /// a stream copy with the legacy `-metadata:s:v rotate=90` tag reads back as 90). `nil` without a matrix.
     public var rotation: Double?
 
     /// Audio: sample rate in Hz.

@@ -99,20 +99,17 @@ extension StreamInfo {
     }
 }
 
-/// Clockwise display rotation in degrees from a stream's display matrix, normalised to [0, 360).
+/// The rotation of a stream's display matrix, as `av_display_rotation_get` (and ffprobe) report it.
 private func displayRotation(_ st: UnsafeMutablePointer<AVStream>) -> Double? {
     var size: Int = 0
     guard let data = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 36 else {
         return nil
     }
     let matrix = UnsafeRawPointer(data).assumingMemoryBound(to: Int32.self)
-    let counterClockwise = av_display_rotation_get(matrix)
-    guard counterClockwise.isFinite else { return nil }
-    var clockwise = -counterClockwise
-    clockwise = clockwise.truncatingRemainder(dividingBy: 360)
-    if clockwise < 0 { clockwise += 360 }
-    if clockwise == 0 { clockwise = 0 }  // no negative zero in JSON
-    return clockwise
+    let degrees = av_display_rotation_get(matrix)
+    guard degrees.isFinite else { return nil }
+    let rounded = (degrees * 1000).rounded() / 1000
+    return rounded == 0 ? 0 : rounded  // no negative zero in JSON
 }
 
 /// An `AVDictionary` as a Swift dictionary, at most 64 entries of at most 1 KiB each.

@@ -42,6 +42,7 @@ public final class VideoReader {
     private var outputCount = 0
     private var consecutiveDecodeErrors = 0
     private static let maxConsecutiveDecodeErrors = 32
+    private let keyframesOnly: Bool
 
     /// Opens `path` and prepares to decode its best video stream.
     /// - Throws: ``MediaError`` with ``MediaError/Code/openFailed``, ``MediaError/Code/noVideoStream``,
@@ -84,7 +85,10 @@ public final class VideoReader {
         for i in 0..<input.streamCount {
             input.stream(i).pointee.discard = i == Int(best) ? AVDISCARD_DEFAULT : AVDISCARD_ALL
         }
-        if case .keyframesOnly = options.mode { st.pointee.discard = AVDISCARD_NONKEY }
+        // Keyframe mode does not use `discard = AVDISCARD_NONKEY` on the stream: FFmpeg 5.1's mov demuxer then
+        // reports wrong pts for fragmented MP4 (one frame early). Non-key packets are read but dropped before
+        // the decoder instead (see `feedDecoder`), and the decoder skips any non-key frame it still sees.
+        keyframesOnly = options.mode == .keyframesOnly
 
         decoder = try CodecContext(codec: codec)
         let dec = decoder.raw
@@ -179,7 +183,8 @@ public final class VideoReader {
                 if read < 0 {
                     throw mediaError(read, .decodeFailed, "av_read_frame", location: input.location)
                 }
-                if packet.raw.pointee.stream_index == streamIndex { break }
+                let p = packet.raw.pointee
+                if p.stream_index == streamIndex && (!keyframesOnly || p.flags & AV_PKT_FLAG_KEY != 0) { break }
                 packet.unref()
             }
         }

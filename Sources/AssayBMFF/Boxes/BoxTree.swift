@@ -71,6 +71,21 @@ public struct BoxTree: Sendable {
         }
     }
 
+    /// The tree as indented text, one box a line: `type @offset size` (plus the user type of `uuid`
+    /// boxes), down to `maxDepth` levels.
+    public func outline(maxDepth: Int = 32) -> String {
+        var lines: [String] = []
+        func visit(_ box: Box, _ depth: Int) {
+            guard depth <= maxDepth else { return }
+            var line = String(repeating: "  ", count: depth - 1) + "\(box.type) @\(box.offset) size \(box.size)"
+            if let u = box.userType { line += " " + Box.uuidString(u) }
+            lines.append(line)
+            for c in box.children { visit(c, depth + 1) }
+        }
+        for b in boxes { visit(b, 1) }
+        return lines.joined(separator: "\n")
+    }
+
     /// Every box in depth-first file order, with its path from the top (including its own type).
     public func allBoxes() -> [(path: [FourCC], box: Box)] {
         var out: [(path: [FourCC], box: Box)] = []

@@ -136,7 +136,7 @@ public struct BoxEditor: Sendable {
                 offset += boxes.last.map(\.end) ?? 0
             }
         }
-        return Plan(pieces: pieces, layout: EditLayout(entries: entries))
+        return Plan(pieces: pieces, layout: EditLayout(entries: entries, inputSize: source.size))
     }
 
     func location(_ offset: Int64?) -> InputLocation { InputLocation(path: source.name, offset: offset) }

@@ -136,7 +136,7 @@ public struct BoxEditor: Sendable {
                 offset += boxes.last.map(\.end) ?? 0
             }
         }
-        return Plan(pieces: pieces, layout: EditLayout(entries: entries))
+        return Plan(pieces: pieces, layout: EditLayout(entries: entries, inputSize: source.size))
     }
 
     func location(_ offset: Int64?) -> InputLocation { InputLocation(path: source.name, offset: offset) }
@@ -210,6 +210,18 @@ public struct BoxEditor: Sendable {
     }
 
     private func copy(_ range: Range<Int64>, to writer: AtomicFileWriter, buffer: UnsafeMutableRawBufferPointer) throws {
+        guard !range.isEmpty else { return }
+        try source.checkRange(range.lowerBound, 0)
+        guard range.upperBound <= source.size else {
+            throw BMFFError.truncated("copy range passes the end", at: location(range.lowerBound))
+        }
+        // In-kernel copy (sendfile, no user-space round trip) when the source is a file.
+        if let file = source as? FileByteSource, range.count >= Int64(SHA256Hasher.chunkSize),
+            try Syscall.sendFile(from: file.fd, at: range.lowerBound, count: Int64(range.count),
+                                      to: writer.fileDescriptor, path: file.path)
+        {
+            return
+        }
         var offset = range.lowerBound
         while offset < range.upperBound {
             let n = Int(min(Int64(buffer.count), range.upperBound - offset))

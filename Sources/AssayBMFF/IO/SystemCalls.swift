@@ -49,4 +49,34 @@ enum Syscall {
         }
         return Int64(st.st_size)
     }
+
+    /// `sendfile(2)` of `count` bytes from `input` at `offset` to the current position of
+    /// `output`. Returns `false` (nothing copied) when the kernel or file system cannot do it, so the
+    /// caller falls back to read/write.
+    static func sendFile(
+        from input: Int32, at offset: Int64, count: Int64, to output: Int32, path: String
+    ) throws -> Bool {
+        #if os(Linux)
+        var inOffset = off_t(offset)
+        var left = count
+        var first = true
+        while left > 0 {
+            let n = sendfile(output, input, &inOffset, Int(min(left, 1 << 30)))
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                if first, [ENOSYS, EXDEV, EINVAL, EOPNOTSUPP, EBADF, EPERM].contains(e) { return false }
+                throw BMFFError.ioFailure("sendfile failed", errno: e, at: .init(path: path, offset: Int64(inOffset)))
+            }
+            if n == 0 {
+                throw BMFFError.truncated("file shrank while copying", at: .init(path: path, offset: Int64(inOffset)))
+            }
+            first = false
+            left -= Int64(n)
+        }
+        return true
+        #else
+        return false
+        #endif
+    }
 }

@@ -60,6 +60,9 @@ let package = Package(
         // Test helpers shared by test targets (fixture generation, temp dirs, running the CLI).
         .target(name: "AssayTestSupport", dependencies: ["AssayCore"], path: "Tests/AssayTestSupport",
                 swiftSettings: strictSettings),
+        // Speed benchmarks (Benchmarks/media/run.sh builds this in release mode and times it against the ffmpeg CLI).
+        .executableTarget(name: "media-bench", dependencies: ["AssayCore", "AssayMedia"], path: "Benchmarks/media",
+                          exclude: ["run.sh"], swiftSettings: strictSettings),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: strictSettings),
         .testTarget(name: "AssayBMFFTests", dependencies: ["AssayBMFF", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayMediaTests", dependencies: ["AssayMedia", "AssayTestSupport"], swiftSettings: strictSettings),

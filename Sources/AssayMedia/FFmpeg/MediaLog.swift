@@ -8,8 +8,9 @@ import Darwin
 
 /// Where FFmpeg's own log messages (`av_log`) go.
 ///
-/// By default only messages at ``Level/error`` or worse are kept, and a message identical to the previous
-/// one is dropped, so a damaged file cannot flood standard error. Install a ``handler`` to route messages
+/// By default only messages at ``Level/error`` or worse are kept; they go to standard error, a message
+/// identical to the previous one is dropped, and after ``defaultLineBudget`` lines per process the default
+/// output goes quiet, so damaged files cannot flood standard error. Install a ``handler`` to route messages
 /// elsewhere (a report, a test), or set ``level`` to ``Level/quiet`` to silence FFmpeg entirely.
 public enum MediaLog {
     /// FFmpeg log levels (`AV_LOG_*`).
@@ -63,20 +64,30 @@ public enum MediaLog {
         return true
     }()
 
+    /// How many lines the default handler writes to standard error per process before it goes quiet.
+    public static let defaultLineBudget = 20
+
     fileprivate static func deliver(level: Int32, line: String) {
-        let (threshold, handler, repeated) = state.withLock { s -> (Level, Handler?, Bool) in
+        guard !line.isEmpty else { return }
+        let (threshold, handler, print) = state.withLock { s -> (Level, Handler?, String?) in
+            guard level <= s.level.rawValue, s.handler == nil else { return (s.level, s.handler, nil) }
             let repeated = s.lastLine == line
             s.lastLine = line
-            return (s.level, s.handler, repeated)
+            guard !repeated, s.linesWritten <= defaultLineBudget else { return (s.level, nil, nil) }
+            s.linesWritten += 1
+            if s.linesWritten > defaultLineBudget {
+                return (s.level, nil, "[ffmpeg] further FFmpeg messages suppressed (set MediaLog.handler to see them)")
+            }
+            return (s.level, nil, "[ffmpeg] \(line)")
         }
-        guard level <= threshold.rawValue, !line.isEmpty else { return }
+        guard level <= threshold.rawValue else { return }
         let mapped: Level =
             level <= Level.fatal.rawValue ? .fatal
             : level <= Level.error.rawValue ? .error : level <= Level.warning.rawValue ? .warning : .info
         if let handler {
             handler(mapped, line)
-        } else if !repeated {
-            var text = Array("[ffmpeg] \(line)\n".utf8)
+        } else if let print {
+            var text = Array((print + "\n").utf8)
             _ = text.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
         }
     }
@@ -106,6 +117,7 @@ private final class LogState: @unchecked Sendable {
         var level: MediaLog.Level = .error
         var handler: MediaLog.Handler?
         var lastLine = ""
+        var linesWritten = 0
     }
     private var values = Values()
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>

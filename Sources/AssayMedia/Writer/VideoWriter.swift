@@ -199,11 +199,12 @@ public final class VideoWriter {
         guard !done else {
             throw MediaError.invalidArgument("write after finish or cancel", location: InputLocation(path: path))
         }
-        guard frame.width == width, frame.height == height else {
-            throw MediaError.invalidArgument(
-                "frame is \(frame.width)x\(frame.height), writer expects \(width)x\(height)", location: InputLocation(path: path))
-        }
-        do {
+        do throws(MediaError) {
+            guard frame.width == width, frame.height == height else {
+                throw MediaError.invalidArgument(
+                    "frame is \(frame.width)x\(frame.height), writer expects \(width)x\(height)",
+                    location: InputLocation(path: path))
+            }
             let f = encoderFrame.raw
             try check(av_frame_make_writable(f), .encodeFailed, "av_frame_make_writable", location: output.location)
             fill(f.pointee.data.0, f.pointee.linesize.0, from: frame.luma, width: encodedWidth, height: encodedHeight)

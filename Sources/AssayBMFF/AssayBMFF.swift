@@ -1,1 +1,0 @@
-// AssayBMFF: see DESIGN.md for this module's place in the layering.

@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AssayCore
+
+/// `strerror` text for an `errno` value.
+func systemErrorText(_ code: Int32) -> String {
+    String(cString: strerror(code))
+}
+
+/// Thin wrappers around the POSIX calls this module makes; each turns `errno` into a ``BMFFError``.
+enum Syscall {
+    /// `pread(2)` until `buffer` is full or end of file; returns the number of bytes read.
+    static func preadFully(
+        _ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, at offset: Int64, path: String
+    ) throws -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw BMFFError.ioFailure("read failed", errno: errno, at: .init(path: path, offset: offset + Int64(done)))
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    /// `open(2)` read-only with close-on-exec.
+    static func openReadOnly(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw BMFFError.ioFailure("cannot open \(path)", errno: errno, at: .init(path: path))
+        }
+        return fd
+    }
+
+    /// The size of an open file (`fstat(2)`); rejects anything that is not a regular file.
+    static func fileSize(_ fd: Int32, path: String) throws -> Int64 {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            throw BMFFError.ioFailure("cannot stat \(path)", errno: errno, at: .init(path: path))
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw BMFFError.ioFailure("not a regular file", errno: EINVAL, at: .init(path: path))
+        }
+        return Int64(st.st_size)
+    }
+}

@@ -1,2 +1,0 @@
-// Tests for AssayBMFF.
-import Testing

@@ -56,11 +56,11 @@ public enum ManifestSigner {
                 throw C2PAError.sizeMismatch("manifest grew from \(placeholder.count) to \(final.count) bytes")
             }
             try pending.writer.write(final, at: box.offset)
-            try pending.writer.commit()
+            try pending.commit()
             return Result(manifestLabel: manifestLabel, manifestBoxSize: final.count, hash: hash,
                           manifestCount: (existing?.store.manifests.count ?? 0) + 1)
         } catch {
-            pending.writer.abort()
+            pending.abort()
             throw error
         }
     }

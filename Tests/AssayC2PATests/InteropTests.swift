@@ -1,0 +1,50 @@
+import AssayBMFF
+import AssayC2PA
+import AssayCore
+import AssayTestSupport
+import Foundation
+import Testing
+
+@Suite("Interop with c2pa-python", .enabled(if: Interop.available, "c2pa-python not installed (run scripts/install-deps.sh python)"))
+struct InteropTests {
+    static let inputs = ["h264_aac.mp4", "h264_faststart.mp4", "h264_fragmented.mp4", "h264_aac.mov"]
+
+    func label() -> ContentLabel {
+        ContentLabel(producer: "Assay Tests", generator: .init(name: "assay-test", version: "0.1"),
+                     promptDigest: String(repeating: "ab", count: 32))
+    }
+
+    @Test("Assay-signed files read Trusted in c2pa-python", arguments: InteropTests.inputs)
+    func assaySignedReadsTrusted(input: String) throws {
+        let pki = try TestPKI.shared.get()
+        let dir = try TemporaryDirectory()
+        let src = try TestFixtures.generated(input)
+        let out = dir.path("signed-" + input)
+        try ManifestSigner.sign(inputPath: src.path, outputPath: out.path,
+                                definition: ManifestDefinition(label: label(), title: input),
+                                identity: try pki.signingIdentity(.es256))
+        let r = try Interop.read(out, anchors: pki.rootPath)
+        print("| \(input) | ES256 | c2pa-python: \(r.state ?? "error") | failures \(r.failures) \(r.error ?? "")")
+        #expect(r.error == nil)
+        #expect(r.state == "Trusted")
+        #expect(r.failures.isEmpty)
+        let ours = try ManifestValidator.validate(path: out.path, trust: pki.trust)
+        #expect(ours.state == .trusted)
+        #expect(ours.codes(.failure).isEmpty)
+    }
+
+    @Test("All seven algorithms read Trusted in c2pa-python", arguments: SigningAlgorithm.allCases)
+    func algorithms(alg: SigningAlgorithm) throws {
+        let pki = try TestPKI.shared.get()
+        let dir = try TemporaryDirectory()
+        let src = try TestFixtures.generated("h264_aac.mp4")
+        let out = dir.path("signed-\(alg.rawValue).mp4")
+        try ManifestSigner.sign(inputPath: src.path, outputPath: out.path,
+                                definition: ManifestDefinition(label: label()), identity: try pki.signingIdentity(alg))
+        let r = try Interop.read(out, anchors: pki.rootPath)
+        print("| h264_aac.mp4 | \(alg.rawValue) | c2pa-python: \(r.state ?? "error") | \(r.failures) \(r.error ?? "")")
+        #expect(r.state == "Trusted")
+        let ours = try ManifestValidator.validate(path: out.path, trust: pki.trust)
+        #expect(ours.state == .trusted)
+    }
+}

@@ -48,3 +48,31 @@ struct InteropTests {
         #expect(ours.state == .trusted)
     }
 }
+
+@Suite("History (ingredients) with c2pa-python", .enabled(if: Interop.available, "c2pa-python not installed (run scripts/install-deps.sh python)"))
+struct HistoryInteropTests {
+    @Test("re-labeling a signed file keeps the parent manifest as a parentOf ingredient")
+    func relabelKeepsHistory() throws {
+        let pki = try TestPKI.shared.get()
+        _ = try pki.identity(.es256)
+        let dir = try TemporaryDirectory()
+        let first = dir.path("first.mp4")
+        try Interop.sign(try TestFixtures.generated("h264_aac.mp4"), first, cert: pki.certPath(.es256),
+                         key: pki.keyPath(.es256), alg: "es256")
+        let second = dir.path("second.mp4")
+        let label = ContentLabel(producer: "Assay Tests", generator: .init(name: "assay-test", version: "0.1"))
+        let result = try ManifestSigner.sign(inputPath: first.path, outputPath: second.path,
+                                             definition: ManifestDefinition(label: label, title: "second.mp4"),
+                                             identity: try pki.signingIdentity(.es256))
+        #expect(result.manifestCount == 2)
+        let py = try Interop.read(second, anchors: pki.rootPath)
+        print("| relabel | c2pa-python \(py.state ?? py.error ?? "?") \(py.failures) success \(py.success) |")
+        #expect(py.state == "Trusted")
+        let ours = try ManifestValidator.validate(path: second.path, trust: pki.trust)
+        print("| relabel | Assay \(ours.state.rawValue) \(ours.codes(.failure)) success \(ours.codes(.success)) |")
+        #expect(ours.state == .trusted)
+        #expect(ours.store.manifests.count == 2)
+        #expect(ours.evidence.label?.contentID == label.contentID)
+        #expect(ours.evidence.softBinding == label.contentID)
+    }
+}

@@ -15,6 +15,9 @@ public struct ValidationReport: Sendable {
     public let store: ManifestStore
     /// Signer of the active manifest, if readable.
     public let signer: ManifestEvidence.Signer?
+    /// Per-ingredient results (c2pa-rs `ingredientDeltas`): the ingredient assertion's URI and the
+    /// statuses of validating the ingredient's manifest.
+    public let ingredientDeltas: [(uri: String, statuses: [ManifestEvidence.Status])]
 
     /// The active manifest.
     public var activeManifest: Manifest? { store.activeManifest }
@@ -22,7 +25,9 @@ public struct ValidationReport: Sendable {
     /// The lane's evidence for AssayCore.
     public var evidence: ManifestEvidence {
         let m = store.activeManifest
-        return ManifestEvidence(state: state, statuses: statuses, activeManifest: m?.label, signer: signer,
+        // Ingredient failures are part of the evidence too: they can make the state Invalid.
+        let all = statuses + ingredientDeltas.flatMap { $0.statuses.filter { $0.kind == .failure } }
+        return ManifestEvidence(state: state, statuses: all, activeManifest: m?.label, signer: signer,
                                 label: m.flatMap(Assertions.contentLabel(from:)),
                                 softBinding: m.flatMap(Assertions.softBindingContentID(from:)),
                                 source: .embedded, manifestCount: store.manifests.count)
@@ -75,11 +80,7 @@ public struct ValidationReport: Sendable {
         var out: [String: Any] = [
             "active_manifest": store.activeManifest?.label ?? "",
             "manifests": manifests,
-            "validation_results": ["activeManifest": [
-                "success": statuses.filter { $0.kind == .success }.map(entry),
-                "informational": statuses.filter { $0.kind == .informational }.map(entry),
-                "failure": statuses.filter { $0.kind == .failure }.map(entry),
-            ]],
+            "validation_results": validationResults(),
             "validation_state": state.rawValue,
         ]
         let failures = statuses.filter { $0.kind == .failure }
@@ -87,9 +88,32 @@ public struct ValidationReport: Sendable {
         return out
     }
 
+    private func validationResults() -> [String: Any] {
+        func entry(_ s: ManifestEvidence.Status) -> [String: Any] {
+            var d: [String: Any] = ["code": s.code]
+            if let u = s.url { d["url"] = u }
+            if let e = s.explanation { d["explanation"] = e }
+            return d
+        }
+        func lists(_ list: [ManifestEvidence.Status]) -> [String: Any] {
+            [
+                "success": list.filter { $0.kind == .success }.map(entry),
+                "informational": list.filter { $0.kind == .informational }.map(entry),
+                "failure": list.filter { $0.kind == .failure }.map(entry),
+            ]
+        }
+        var out: [String: Any] = ["activeManifest": lists(statuses), "specVersion": "2.4.0"]
+        if !ingredientDeltas.isEmpty {
+            out["ingredientDeltas"] = ingredientDeltas.map {
+                ["ingredientAssertionURI": $0.uri, "validationDeltas": lists($0.statuses)] as [String: Any]
+            }
+        }
+        return out
+    }
+
     /// The JSON report, pretty-printed with sorted keys.
     public func json() -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: jsonObject(), options: [.prettyPrinted, .sortedKeys]))
+        let data = (try? JSONSerialization.data(withJSONObject: jsonObject(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
             ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
@@ -116,7 +140,8 @@ public enum ManifestValidator {
             throw C2PAError.manifestNotFound("no C2PA manifest found", path: source.name)
         }
         let signer = v.validate(active, bindToAsset: true, depth: 0)
-        return ValidationReport(state: v.state(), statuses: v.statuses, store: store, signer: signer)
+        return ValidationReport(state: v.state(), statuses: v.statuses, store: store, signer: signer,
+                                ingredientDeltas: v.deltas)
     }
 
     struct Run {
@@ -125,6 +150,7 @@ public enum ManifestValidator {
         let source: any ByteSource
         let tree: BoxTree
         var statuses = [ManifestEvidence.Status]()
+        var deltas = [(uri: String, statuses: [ManifestEvidence.Status])]()
         var visited = Set<String>()
 
         mutating func add(_ code: String, _ kind: ManifestEvidence.Status.Kind, url: String?, _ explanation: String) {
@@ -133,7 +159,7 @@ public enum ManifestValidator {
 
         func state() -> ManifestEvidence.ValidationState {
             let success = Set(statuses.filter { $0.kind == .success }.map(\.code))
-            let failures = statuses.filter { $0.kind == .failure }.map(\.code)
+            let failures = (statuses + deltas.flatMap(\.statuses)).filter { $0.kind == .failure }.map(\.code)
             guard success.contains(StatusCode.claimSignatureValidated),
                   success.contains(StatusCode.claimSignatureInsideValidity),
                   failures.allSatisfy(StatusCode.tolerated.contains)
@@ -347,31 +373,33 @@ public enum ManifestValidator {
             guard let p = box.contents(ofType: "cbor").first, let c = try? CBOR.decode(p) else { return }
             let ref = (c["activeManifest"] ?? c["c2pa_manifest"]).flatMap(HashedURI.init(cbor:))
             guard let ref else { return }
-            let url = "\(base)/c2pa.assertions/\(box.label ?? "")"
+            let uri = "\(base)/c2pa.assertions/\(box.label ?? "")"
+            var sub = Run(store: store, trust: trust, source: source, tree: tree)
+            sub.visited = visited
             guard let (ml, path) = ref.resolve(relativeTo: ""), let im = store.manifest(labeled: ml) else {
-                add(StatusCode.ingredientManifestMissing, .failure, url: url, "ingredient manifest missing")
+                sub.add(StatusCode.ingredientManifestMissing, .failure, url: ref.url, "ingredient manifest missing")
+                deltas.append((uri, sub.statuses))
                 return
             }
             let target = path.isEmpty ? im.superbox : lookup(ml, path)
+            let manifestURL = "self#jumbf=/c2pa/\(ml)"
             if let target, Digest.hash(ref.alg ?? "sha256", target.hashedBytes()) == ref.hash {
-                add(StatusCode.ingredientManifestValidated, .success, url: url, "ingredient manifest hash matched")
+                sub.add(StatusCode.ingredientManifestValidated, .success, url: manifestURL, "ingredient hash matched")
             } else if let sigRef = c["claimSignature"].flatMap(HashedURI.init(cbor:)),
                       let sb = im.superbox.child(labeled: "c2pa.signature"),
                       Digest.hash(sigRef.alg ?? "sha256", sb.hashedBytes()) == sigRef.hash
             {
-                add(StatusCode.ingredientClaimSignatureValidated, .success, url: url, "ingredient claim signature matched")
+                sub.add(StatusCode.ingredientClaimSignatureValidated, .success, url: manifestURL,
+                        "ingredient claim signature matched")
             } else {
-                add(StatusCode.ingredientClaimSignatureMismatch, .failure, url: url, "ingredient manifest hash mismatch")
+                sub.add(StatusCode.ingredientClaimSignatureMismatch, .failure, url: manifestURL,
+                        "ingredient manifest hash mismatch")
             }
             // The ingredient's own manifest: signature and assertion hashes (not the asset binding).
-            var sub = Run(store: store, trust: trust, source: source, tree: tree)
-            sub.visited = visited
             _ = sub.validate(im, bindToAsset: false, depth: depth + 1)
             visited = sub.visited
-            // c2pa-rs counts ingredient failures against the state; untrusted stays tolerated.
-            for s in sub.statuses where s.kind == .failure {
-                statuses.append(s)
-            }
+            deltas.append((uri, sub.statuses))
+            deltas.append(contentsOf: sub.deltas)
         }
     }
 }

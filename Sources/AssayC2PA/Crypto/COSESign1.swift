@@ -78,20 +78,26 @@ public struct COSESign1: Sendable {
     {
         let prot = protectedHeader(algorithm: algorithm, chain: chain)
         let sig = try key.sign(toBeSigned(protectedBytes: prot, payload: payload), algorithm: algorithm)
-        func assemble(pad: Int) -> [UInt8] {
-            let unprot: CBOR = .map([CBOR.Pair(.text("pad"), .bytes([UInt8](repeating: 0, count: pad)))])
-            return CBOR.tagged(18, .array([.bytes(prot), unprot, .null, .bytes(sig)])).encoded()
+        func assemble(pad: Int, pad2: Int?) -> [UInt8] {
+            var pairs = [CBOR.Pair(.text("pad"), .bytes([UInt8](repeating: 0, count: pad)))]
+            if let pad2 { pairs.append(CBOR.Pair(.text("pad2"), .bytes([UInt8](repeating: 0, count: pad2)))) }
+            return CBOR.tagged(18, .array([.bytes(prot), .map(pairs), .null, .bytes(sig)])).encoded()
         }
-        var out = assemble(pad: 0)
-        if let padTo, out.count < padTo {
-            var pad = padTo - out.count
-            out = assemble(pad: pad)
-            // The bstr head may grow by a few bytes: shrink the pad until the size is exact.
-            while out.count > padTo && pad > 0 {
-                pad -= out.count - padTo
-                out = assemble(pad: max(pad, 0))
+        let out = assemble(pad: 0, pad2: nil)
+        guard let padTo, out.count < padTo else { return out }
+        // Grow `pad` to the target; where a bstr head grows by a byte and skips the exact size,
+        // c2pa-rs adds `pad2`: search a small window of (pad, pad2) for an exact fit.
+        let base = padTo - out.count
+        for pad in stride(from: base, through: max(0, base - 16), by: -1) {
+            let a = assemble(pad: pad, pad2: nil)
+            if a.count == padTo { return a }
+        }
+        for pad in stride(from: base, through: max(0, base - 32), by: -1) {
+            for pad2 in 0..<32 {
+                let a = assemble(pad: pad, pad2: pad2)
+                if a.count == padTo { return a }
             }
         }
-        return out
+        throw C2PAError.sizeMismatch("cannot pad COSE_Sign1 from \(out.count) to \(padTo) bytes")
     }
 }

@@ -145,7 +145,7 @@ public final class Certificate: @unchecked Sendable {
             }
             if !ekus.contains(where: allowedEKUs.contains) { problems.append("certificate missing required EKU") }
         } else {
-            problems.append("certificate has no ExtendedKeyUsage")
+            problems.append("certificate has no EKU (ExtendedKeyUsage)")
         }
         switch X509_get_signature_nid(raw) {
         case NID_sha256WithRSAEncryption, NID_sha384WithRSAEncryption, NID_sha512WithRSAEncryption,

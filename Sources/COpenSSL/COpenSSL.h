@@ -34,4 +34,14 @@ static inline void cossl_sk_X509_pop_free(struct stack_st_X509 *s) { sk_X509_pop
 static inline long cossl_BIO_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_data(b, pp); }
 static inline int cossl_EVP_MD_CTX_size(const EVP_MD_CTX *c) { return EVP_MD_get_size(EVP_MD_CTX_get0_md(c)); }
 
+static inline EXTENDED_KEY_USAGE *cossl_X509_get_eku(X509 *x) {
+    return (EXTENDED_KEY_USAGE *)X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+}
+static inline int cossl_sk_ASN1_OBJECT_num(const EXTENDED_KEY_USAGE *s) { return sk_ASN1_OBJECT_num(s); }
+static inline ASN1_OBJECT *cossl_sk_ASN1_OBJECT_value(const EXTENDED_KEY_USAGE *s, int i) {
+    return sk_ASN1_OBJECT_value(s, i);
+}
+static inline void cossl_EXTENDED_KEY_USAGE_free(EXTENDED_KEY_USAGE *e) { EXTENDED_KEY_USAGE_free(e); }
+static inline int cossl_mbstring_asc(void) { return MBSTRING_ASC; }
+
 #endif

@@ -12,5 +12,5 @@ struct AssayCommand: AsyncParsableCommand {
             4 valid but untrusted, 5 unsupported format.
             """,
         version: AssayVersion.string,
-        subcommands: [])
+        subcommands: [SignCommand.self, VerifyCommand.self, KeysCommand.self])
 }

@@ -1,0 +1,98 @@
+internal import COpenSSL
+
+/// One helper per C call path: turns OpenSSL's error queue into a ``C2PAError``.
+enum OpenSSL {
+    /// Drains the OpenSSL error queue into one line (never contains key material).
+    static func errorText() -> String {
+        var parts = [String]()
+        while true {
+            let e = ERR_get_error()
+            if e == 0 { break }
+            var buf = [CChar](repeating: 0, count: 256)
+            ERR_error_string_n(e, &buf, buf.count)
+            parts.append(String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        return parts.isEmpty ? "no OpenSSL error detail" : parts.joined(separator: "; ")
+    }
+
+    /// Throws ``C2PAError/Code/cryptoFailure`` when `result` is not positive.
+    static func check(_ result: Int32, _ what: @autoclosure () -> String) throws {
+        guard result > 0 else { throw C2PAError.cryptoFailure("\(what()) failed: \(errorText())") }
+    }
+
+    /// Throws when `pointer` is nil.
+    static func check<P>(_ pointer: P?, _ what: @autoclosure () -> String) throws -> P {
+        guard let pointer else { throw C2PAError.cryptoFailure("\(what()) failed: \(errorText())") }
+        return pointer
+    }
+
+    static func digest(named name: String) -> OpaquePointer? {
+        switch name {
+        case "sha256": return EVP_sha256()
+        case "sha384": return EVP_sha384()
+        case "sha512": return EVP_sha512()
+        default: return nil
+        }
+    }
+}
+
+/// A memory BIO (RAII).
+final class MemoryBIO {
+    let raw: OpaquePointer
+
+    init() throws { raw = try OpenSSL.check(BIO_new(BIO_s_mem()), "BIO_new") }
+
+    init(_ bytes: [UInt8]) throws {
+        raw = try OpenSSL.check(bytes.withUnsafeBytes { BIO_new_mem_buf($0.baseAddress, Int32($0.count)) },
+                                "BIO_new_mem_buf")
+        // BIO_new_mem_buf does not copy: keep the bytes alive for the BIO's life.
+        storage = bytes
+    }
+
+    private var storage: [UInt8] = []
+
+    var contents: [UInt8] {
+        var ptr: UnsafeMutablePointer<CChar>?
+        let n = cossl_BIO_get_mem_data(raw, &ptr)
+        guard n > 0, let ptr else { return [] }
+        return ptr.withMemoryRebound(to: UInt8.self, capacity: n) { Array(UnsafeBufferPointer(start: $0, count: n)) }
+    }
+
+    deinit { BIO_free(raw) }
+}
+
+/// Computes a digest in one call.
+enum Digest {
+    static func sha256(_ bytes: [UInt8]) -> [UInt8] { hash("sha256", bytes) }
+
+    static func hash(_ alg: String, _ bytes: [UInt8]) -> [UInt8] {
+        guard let md = OpenSSL.digest(named: alg) else { return [] }
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var len: UInt32 = 0
+        bytes.withUnsafeBytes { b in _ = EVP_Digest(b.baseAddress, b.count, &out, &len, md, nil) }
+        return Array(out.prefix(Int(len)))
+    }
+}
+
+/// A streaming digest over OpenSSL EVP (RAII).
+final class StreamingDigest {
+    let ctx: OpaquePointer
+
+    init(_ alg: String) throws {
+        guard let md = OpenSSL.digest(named: alg) else { throw C2PAError.unsupportedAlgorithm("hash \(alg)") }
+        ctx = try OpenSSL.check(EVP_MD_CTX_new(), "EVP_MD_CTX_new")
+        try OpenSSL.check(EVP_DigestInit_ex(ctx, md, nil), "EVP_DigestInit_ex")
+    }
+
+    func update(_ p: UnsafeRawBufferPointer) { _ = EVP_DigestUpdate(ctx, p.baseAddress, p.count) }
+    func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
+
+    func finalize() -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var len: UInt32 = 0
+        _ = EVP_DigestFinal_ex(ctx, &out, &len)
+        return Array(out.prefix(Int(len)))
+    }
+
+    deinit { EVP_MD_CTX_free(ctx) }
+}

@@ -1,0 +1,185 @@
+public import AssayBMFF
+public import AssayCore
+import Foundation
+
+/// Signs an MP4/MOV without re-encoding, as c2pa-rs does: one copy with a fixed-size placeholder
+/// manifest box after `ftyp` (chunk offsets patched), one hash pass over the final layout, sign,
+/// patch the placeholder in place, commit atomically. The input is never modified.
+public enum ManifestSigner {
+    /// The outcome of a signing run.
+    public struct Result: Sendable {
+        /// Label of the new active manifest.
+        public let manifestLabel: String
+        /// Size of the C2PA `uuid` box.
+        public let manifestBoxSize: Int
+        /// The BMFF hash written.
+        public let hash: [UInt8]
+        /// Number of manifests in the new store (history included).
+        public let manifestCount: Int
+    }
+
+    /// Signs `inputPath` into `outputPath`.
+    /// - Throws: ``C2PAError`` (or `BMFFError` from the container layer); no output is left behind on error.
+    @discardableResult
+    public static func sign(inputPath: String, outputPath: String, definition: ManifestDefinition,
+                            identity: SigningIdentity) throws -> Result
+    {
+        let problems = identity.profileProblems()
+        guard problems.isEmpty else {
+            throw C2PAError.invalidCertificate("signing certificate does not meet the C2PA profile: "
+                + problems.joined(separator: "; "))
+        }
+        guard inputPath != outputPath else { throw C2PAError.invalidArgument("the output must differ from the input") }
+        let source = try FileByteSource(path: inputPath)
+        let tree = try BoxTree.parse(source, maxDepth: 32)
+        guard tree.boxes.first?.type == "ftyp" else {
+            throw C2PAError.malformedBMFF("file does not start with an ftyp box", location: InputLocation(path: inputPath, offset: 0))
+        }
+        let existing = try C2PABox.readStore(tree: tree, source: source)
+        let manifestLabel = "urn:c2pa:" + UUID().uuidString.lowercased()
+        let builder = StoreBuilder(label: manifestLabel, definition: definition, identity: identity,
+                                   parent: definition.keepHistory ? existing?.store : nil,
+                                   inputTitle: String(inputPath.split(separator: "/").last ?? ""))
+        let placeholder = C2PABox.wrap(jumbf: try builder.build(hash: [UInt8](repeating: 0, count: 32)))
+        let editor = try BoxEditor(source: source, tree: tree)
+        let edit: BoxEdit = existing.map { .replace($0.box, with: placeholder) } ?? .insert(placeholder, at: .afterFileType)
+        let pending = try editor.apply([edit], to: outputPath)
+        do {
+            let out = try FileByteSource(path: pending.writer.temporaryPath)
+            let outTree = try BoxTree.parse(out, maxDepth: 32)
+            guard let box = try C2PABox.find(in: outTree, source: out).first(where: { $0.purpose == "manifest" })?.box,
+                  box.size == Int64(placeholder.count)
+            else { throw C2PAError.sizeMismatch("placeholder manifest box not found in the output") }
+            let hash = try BMFFHashAssertion(hash: []).computeHash(source: out, tree: outTree, withOffsets: true)
+            let final = C2PABox.wrap(jumbf: try builder.build(hash: hash, padTo: placeholder.count))
+            guard final.count == placeholder.count else {
+                throw C2PAError.sizeMismatch("manifest grew from \(placeholder.count) to \(final.count) bytes")
+            }
+            try pending.writer.write(final, at: box.offset)
+            try pending.commit()
+            return Result(manifestLabel: manifestLabel, manifestBoxSize: final.count, hash: hash,
+                          manifestCount: (existing?.store.manifests.count ?? 0) + 1)
+        } catch {
+            pending.abort()
+            throw error
+        }
+    }
+}
+
+/// Builds the JUMBF manifest store for one signing run.
+struct StoreBuilder {
+    let label: String
+    let definition: ManifestDefinition
+    let identity: SigningIdentity
+    let parent: ManifestStore?
+    let inputTitle: String
+    private let salts: [String: [UInt8]]
+    private let instanceID = "xmp:iid:" + UUID().uuidString.lowercased()
+
+    init(label: String, definition: ManifestDefinition, identity: SigningIdentity, parent: ManifestStore?,
+         inputTitle: String)
+    {
+        self.label = label
+        self.definition = definition
+        self.identity = identity
+        self.parent = parent
+        self.inputTitle = inputTitle
+        var s = [String: [UInt8]]()
+        var rng = SystemRandomNumberGenerator()
+        for l in definition.assertions.map(\.label) + [Assertions.bmffHashLabel, Assertions.ingredientLabel] {
+            s[l] = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        }
+        salts = s
+    }
+
+    /// The ingredient assertion pointing at the parent's active manifest, if there is a parent.
+    func ingredient() -> CBOR? {
+        guard let parent, let pm = parent.activeManifest else { return nil }
+        var p: [(String, CBOR)] = [
+            ("dc:title", .text(inputTitle)),
+            ("dc:format", .text("video/mp4")),
+            ("relationship", .text("parentOf")),
+            ("activeManifest", HashedURI(url: "self#jumbf=/c2pa/\(pm.label)",
+                                         hash: Digest.sha256(pm.superbox.hashedBytes())).cbor),
+        ]
+        if let sig = pm.superbox.child(labeled: "c2pa.signature") {
+            p.append(("claimSignature", HashedURI(url: "self#jumbf=/c2pa/\(pm.label)/c2pa.signature",
+                                                  hash: Digest.sha256(sig.hashedBytes())).cbor))
+        }
+        p.append(("validationResults", .textMap([("activeManifest", .textMap([
+            ("success", .array([])), ("informational", .array([])), ("failure", .array([])),
+        ]))])))
+        return .textMap(p)
+    }
+
+    func build(hash: [UInt8], padTo: Int? = nil) throws -> [UInt8] {
+        var list = definition.assertions
+        if let ing = ingredient() {
+            list.append(.init(label: Assertions.ingredientLabel, content: ing, created: true))
+        }
+        list.append(.init(label: Assertions.bmffHashLabel, content: BMFFHashAssertion(hash: hash).cbor, created: true))
+        var boxes = [JUMBFSuperbox]()
+        var created = [CBOR]()
+        var gathered = [CBOR]()
+        var used = [String: Int]()
+        for a in list {
+            var l = a.label
+            if let n = used[a.label] { l = "\(a.label)__\(n)" }
+            used[a.label, default: 0] += 1
+            let box = JUMBFSuperbox(
+                description: JUMBFDescription(type: JUMBF.c2paUUID("cbor"), label: l, salt: salts[a.label]),
+                children: [.content(type: "cbor", payload: a.content.encoded())])
+            boxes.append(box)
+            let uri = HashedURI(url: "self#jumbf=c2pa.assertions/\(l)", hash: Digest.sha256(box.hashedBytes())).cbor
+            if a.created { created.append(uri) } else { gathered.append(uri) }
+        }
+        var claim: [(String, CBOR)] = [
+            ("instanceID", .text(instanceID)),
+            ("claim_generator_info", .textMap([("name", .text(definition.claimGenerator.name)),
+                                               ("version", .text(definition.claimGenerator.version))])),
+            ("signature", .text("self#jumbf=/c2pa/\(label)/c2pa.signature")),
+            ("created_assertions", .array(created)),
+        ]
+        if !gathered.isEmpty { claim.append(("gathered_assertions", .array(gathered))) }
+        if let t = definition.title { claim.append(("dc:title", .text(t))) }
+        claim.append(("alg", .text("sha256")))
+        let claimBytes = CBOR.textMap(claim).encoded()
+        let chain = identity.chain.map(\.der)
+        // Reserve room so the COSE size never depends on the signature value.
+        let cose = try COSESign1.sign(payload: claimBytes, algorithm: identity.algorithm, chain: chain,
+                                      key: identity.key, padTo: nil)
+        let manifest = JUMBFSuperbox(
+            description: JUMBFDescription(type: JUMBF.c2paUUID("c2ma"), label: label),
+            children: [
+                .superbox(JUMBFSuperbox(description: JUMBFDescription(type: JUMBF.c2paUUID("c2as"), label: "c2pa.assertions"),
+                                        children: boxes.map { .superbox($0) })),
+                .superbox(JUMBFSuperbox(description: JUMBFDescription(type: JUMBF.c2paUUID("c2cl"), label: "c2pa.claim.v2"),
+                                        children: [.content(type: "cbor", payload: claimBytes)])),
+                .superbox(JUMBFSuperbox(description: JUMBFDescription(type: JUMBF.c2paUUID("c2cs"), label: "c2pa.signature"),
+                                        children: [.content(type: "cbor", payload: cose)])),
+            ])
+        var children = [JUMBFNode]()
+        for m in parent?.manifests ?? [] { children.append(.superbox(m.superbox)) }
+        children.append(.superbox(manifest))
+        var store = JUMBFSuperbox(description: JUMBFDescription(type: JUMBF.c2paUUID("c2pa"), label: "c2pa"),
+                                  children: children)
+        var bytes = store.bytes()
+        if let padTo {
+            // padTo is the size of the whole uuid box; the JUMBF is that minus the box header.
+            let target = padTo - (C2PABox.wrap(jumbf: []).count)
+            if bytes.count < target {
+                // Grow the COSE pad so the final store matches the placeholder byte for byte in size.
+                let extra = target - bytes.count
+                let padded = try COSESign1.sign(payload: claimBytes, algorithm: identity.algorithm, chain: chain,
+                                                key: identity.key, padTo: cose.count + extra)
+                var m = manifest
+                m.children[2] = .superbox(JUMBFSuperbox(
+                    description: JUMBFDescription(type: JUMBF.c2paUUID("c2cs"), label: "c2pa.signature"),
+                    children: [.content(type: "cbor", payload: padded)]))
+                store.children[store.children.count - 1] = .superbox(m)
+                bytes = store.bytes()
+            }
+        }
+        return bytes
+    }
+}

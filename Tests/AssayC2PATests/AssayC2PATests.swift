@@ -1,2 +1,0 @@
-// Tests for AssayC2PA.
-import Testing

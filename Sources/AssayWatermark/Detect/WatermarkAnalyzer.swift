@@ -87,9 +87,11 @@ public struct WatermarkAnalyzer: Sendable {
             sum = [UInt16](repeating: 0, count: w * h)
         }
         guard framesInWindow < configuration.maximumFramesPerWindow else { return false }
+        let count = w * h
         frame.luma.samples.withUnsafeBufferPointer { src in
             sum.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<dst.count { dst[i] &+= UInt16(src[i]) }
+                let s = src.baseAddress!, d = dst.baseAddress!
+                for i in 0..<count { d[i] = d[i] &+ UInt16(truncatingIfNeeded: s[i]) }
             }
         }
         framesInWindow += 1

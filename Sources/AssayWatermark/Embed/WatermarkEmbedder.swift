@@ -1,4 +1,5 @@
 import AssayCore
+import Dispatch
 
 /// Embeds the invisible watermark into the luma of frames. Chroma is untouched.
 ///
@@ -124,43 +125,113 @@ struct PatternCache: Sendable {
         let w = width, h = height, bs = Self.block
         let bw = (w + bs - 1) / bs, bh = (h + bs - 1) / bs
         var activity = [Float](repeating: 0, count: bw * bh)
-        samples.withUnsafeBufferPointer { s in
-            // Mean absolute gradient per block.
-            for by in 0..<bh {
-                let yStart = by * bs, yEnd = min(h - 1, yStart + bs)
-                for bx in 0..<bw {
-                    let xStart = bx * bs, xEnd = min(w - 1, xStart + bs)
-                    var total: Int32 = 0
-                    var count: Int32 = 0
-                    var y = yStart
-                    while y < yEnd {
-                        let row = y * w
-                        var x = xStart
-                        while x < xEnd {
-                            let c = Int32(s[row + x])
-                            total &+= abs(c - Int32(s[row + x + 1])) &+ abs(c - Int32(s[row + w + x]))
-                            x += 1
-                        }
-                        count &+= Int32(xEnd - xStart)
-                        y += 1
-                    }
-                    activity[by * bw + bx] = count > 0 ? Float(total) / Float(count) : 0
+        samples.withUnsafeBufferPointer { sb in
+            activity.withUnsafeMutableBufferPointer { ab in
+                nonisolated(unsafe) let s = sb.baseAddress!
+                nonisolated(unsafe) let act = ab.baseAddress!
+                Self.parallelRows(bh) { byStart, byEnd in
+                    Self.blockActivity(s, act, width: w, height: h, blocksWide: bw, blockRows: byStart..<byEnd)
                 }
             }
         }
-        // 3x3 smoothing on the block grid, then the mild mask.
+        let mask = Self.mask(activity: activity, blocksWide: bw, blocksHigh: bh)
+        // Column interpolation tables (block-centre bilinear).
+        let half = bs / 2
+        var cx0 = [Int32](repeating: 0, count: w)
+        var cx1 = [Int32](repeating: 0, count: w)
+        var cfx = [Int32](repeating: 0, count: w)
+        for x in 0..<w {
+            let p = x < half ? 0 : min(bw - 1, (x - half) / bs)
+            let q = min(bw - 1, p + 1)
+            let f = x < half ? 0 : min(bs, (x - half) - p * bs)
+            cx0[x] = Int32(p)
+            cx1[x] = Int32(q)
+            cfx[x] = Int32(p == q ? 0 : f * 256 / bs)
+        }
+        samples.withUnsafeMutableBufferPointer { sb in
+            pattern.withUnsafeBufferPointer { pb in
+                mask.withUnsafeBufferPointer { mb in
+                    Self.brightness.withUnsafeBufferPointer { lb in
+                        cx0.withUnsafeBufferPointer { c0b in
+                            cx1.withUnsafeBufferPointer { c1b in
+                                cfx.withUnsafeBufferPointer { cfb in
+                                    nonisolated(unsafe) let s = sb.baseAddress!
+                                    nonisolated(unsafe) let pat = pb.baseAddress!
+                                    nonisolated(unsafe) let mk = mb.baseAddress!
+                                    nonisolated(unsafe) let lut = lb.baseAddress!
+                                    nonisolated(unsafe) let c0 = c0b.baseAddress!
+                                    nonisolated(unsafe) let c1 = c1b.baseAddress!
+                                    nonisolated(unsafe) let cf = cfb.baseAddress!
+                                    Self.parallelRows(h) { yStart, yEnd in
+                                        let rm = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+                                        defer { rm.deallocate() }
+                                        for y in yStart..<yEnd {
+                                            let p = y < half ? 0 : min(bh - 1, (y - half) / bs)
+                                            let q = min(bh - 1, p + 1)
+                                            let fy = Int32(p == q || y < half ? 0 : min(bs, (y - half) - p * bs) * 256 / bs)
+                                            let r0 = mk + p * bw, r1 = mk + q * bw
+                                            for x in 0..<w {
+                                                let i0 = Int(c0[x]), i1 = Int(c1[x])
+                                                let a = r0[i0] &* 256 &+ cf[x] &* (r0[i1] &- r0[i0])
+                                                let b = r1[i0] &* 256 &+ cf[x] &* (r1[i1] &- r1[i0])
+                                                rm[x] = (a &* 256 &+ fy &* (b &- a)) >> 16  // 1/256 units
+                                            }
+                                            let row = s + y * w, prow = pat + y * w
+                                            for x in 0..<w {
+                                                let luma = Int32(row[x])
+                                                // pattern (1/64) * mask (1/256) * brightness (1/256) -> >> 22
+                                                let d = (Int32(prow[x]) &* rm[x] &* lut[Int(luma)] &+ (1 << 21)) >> 22
+                                                row[x] = UInt8(truncatingIfNeeded: max(0, min(255, luma &+ d)))
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Mean absolute gradient per 8x8 block for a range of block rows.
+    @inline(__always)
+    static func blockActivity(_ s: UnsafePointer<UInt8>, _ act: UnsafeMutablePointer<Float>, width w: Int, height h: Int,
+                              blocksWide bw: Int, blockRows: Range<Int>)
+    {
+        let bs = block
+        for by in blockRows {
+            let yStart = by * bs, yEnd = min(h - 1, yStart + bs)
+            for bx in 0..<bw {
+                let xStart = bx * bs, xEnd = min(w - 1, xStart + bs)
+                var total: Int32 = 0
+                var y = yStart
+                while y < yEnd {
+                    let row = s + y * w
+                    var x = xStart
+                    while x < xEnd {
+                        let c = Int32(row[x])
+                        total &+= abs(c &- Int32(row[x + 1])) &+ abs(c &- Int32(row[w + x]))
+                        x += 1
+                    }
+                    y += 1
+                }
+                let count = (xEnd - xStart) * (yEnd - yStart)
+                act[by * bw + bx] = count > 0 ? Float(total) / Float(count) : 0
+            }
+        }
+    }
+
+    /// Smooths block activity (3x3) and maps it to the mild mask, normalised to mean square 1.
+    static func mask(activity: [Float], blocksWide bw: Int, blocksHigh bh: Int) -> [Int32] {
         var smooth = [Float](repeating: 0, count: bw * bh)
         var mean: Float = 0
         for by in 0..<bh {
             for bx in 0..<bw {
                 var t: Float = 0
                 var c: Float = 0
-                for dy in -1...1 {
-                    let yy = by + dy
-                    if yy < 0 || yy >= bh { continue }
-                    for dx in -1...1 {
-                        let xx = bx + dx
-                        if xx < 0 || xx >= bw { continue }
+                for yy in max(0, by - 1)...min(bh - 1, by + 1) {
+                    for xx in max(0, bx - 1)...min(bw - 1, bx + 1) {
                         t += activity[yy * bw + xx]
                         c += 1
                     }
@@ -172,60 +243,26 @@ struct PatternCache: Sendable {
         mean /= Float(bw * bh)
         var sumSquares: Float = 0
         for i in 0..<smooth.count {
-            let m = min(Self.maskHigh, max(Self.maskLow, (smooth[i] + 2) / (mean + 2)))
+            let m = min(maskHigh, max(maskLow, (smooth[i] + 2) / (mean + 2)))
             smooth[i] = m
             sumSquares += m * m
         }
         let norm = 1 / (sumSquares / Float(smooth.count)).squareRoot()
-        let mask = smooth.map { Int32(($0 * norm * 256).rounded()) }
-        // Per-pixel application: bilinear interpolation of the block mask between block centres.
-        let half = bs / 2
-        var rowMask = [Int32](repeating: 0, count: w)
-        // Column interpolation tables.
-        var cx0 = [Int32](repeating: 0, count: w)
-        var cx1 = [Int32](repeating: 0, count: w)
-        var cfx = [Int32](repeating: 0, count: w)
-        for x in 0..<w {
-            let p = max(0, min(bw - 1, (x - half) >= 0 ? (x - half) / bs : 0))
-            let q = min(bw - 1, p + 1)
-            let f = x < half ? 0 : min(bs, (x - half) - p * bs)
-            cx0[x] = Int32(p)
-            cx1[x] = Int32(q)
-            cfx[x] = Int32(p == q ? 0 : f * 256 / bs)
+        return smooth.map { Int32(($0 * norm * 256).rounded()) }
+    }
+
+    /// Runs `body` over two halves of `0..<rows` on two threads (one for small frames).
+    static func parallelRows(_ rows: Int, _ body: @Sendable (Int, Int) -> Void) {
+        if rows < 64 {
+            body(0, rows)
+            return
         }
-        samples.withUnsafeMutableBufferPointer { s in
-            pattern.withUnsafeBufferPointer { pat in
-                mask.withUnsafeBufferPointer { mk in
-                    rowMask.withUnsafeMutableBufferPointer { rm in
-                        let lut = Self.brightness
-                        lut.withUnsafeBufferPointer { lb in
-                            for y in 0..<h {
-                                let p = max(0, min(bh - 1, (y - half) >= 0 ? (y - half) / bs : 0))
-                                let q = min(bh - 1, p + 1)
-                                let fy = Int32(p == q || y < half ? 0 : min(bs, (y - half) - p * bs) * 256 / bs)
-                                let r0 = p * bw, r1 = q * bw
-                                for x in 0..<w {
-                                    let a0 = mk[r0 + Int(cx0[x])], a1 = mk[r0 + Int(cx1[x])]
-                                    let b0 = mk[r1 + Int(cx0[x])], b1 = mk[r1 + Int(cx1[x])]
-                                    let a = a0 * 256 + cfx[x] * (a1 - a0)
-                                    let b = b0 * 256 + cfx[x] * (b1 - b0)
-                                    rm[x] = (a * 256 + fy * (b - a)) >> 16  // 1/256 units
-                                }
-                                let row = y * w
-                                for x in 0..<w {
-                                    let luma = Int32(s[row + x])
-                                    // pattern (1/64) * mask (1/256) * brightness (1/256) -> >> 22
-                                    let d = (Int32(pat[row + x]) &* rm[x] &* lb[Int(luma)] &+ (1 << 21)) >> 22
-                                    s[row + x] = UInt8(truncatingIfNeeded: max(0, min(255, luma &+ d)))
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        let mid = rows / 2
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 { body(0, mid) } else { body(mid, rows) }
         }
     }
 
-    static let maskLow: Float = 0.6
-    static let maskHigh: Float = 1.8
+    static let maskLow: Float = 0.4
+    static let maskHigh: Float = 2.4
 }

@@ -57,6 +57,10 @@ let package = Package(
             dependencies: ["Assay", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings),
 
+        // Watermark benchmark harness (speed, quality, robustness, false positives); see Benchmarks/watermark.
+        .executableTarget(name: "wm-bench", dependencies: ["AssayWatermark", "AssayCore"], path: "Benchmarks/watermark/wm-bench",
+                          swiftSettings: strictSettings),
+
         // Test helpers shared by test targets (fixture generation, temp dirs, running the CLI).
         .target(name: "AssayTestSupport", dependencies: ["AssayCore"], path: "Tests/AssayTestSupport",
                 swiftSettings: strictSettings),

@@ -47,6 +47,9 @@ let package = Package(
             name: "assay",
             dependencies: ["Assay", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings),
+        // Classifier training/eval tool: raw YUV frames in, feature vectors or decisions out (JSON lines).
+        .executableTarget(name: "assay-features", dependencies: ["AssayClassifier", "AssayCore"],
+                          path: "Classifiers/tools/assay-features", swiftSettings: strictSettings),
 
         // Test helpers shared by test targets (fixture generation, temp dirs, running the CLI).
         .target(name: "AssayTestSupport", dependencies: ["AssayCore"], path: "Tests/AssayTestSupport",

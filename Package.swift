@@ -56,6 +56,9 @@ let package = Package(
             name: "assay",
             dependencies: ["Assay", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings),
+        // Classifier training/eval tool: raw YUV frames in, feature vectors or decisions out (JSON lines).
+        .executableTarget(name: "assay-features", dependencies: ["AssayClassifier", "AssayCore"],
+                          path: "Classifiers/tools/assay-features", swiftSettings: strictSettings),
 
         // Watermark benchmark harness (speed, quality, robustness, false positives); see Benchmarks/watermark.
         .executableTarget(name: "wm-bench", dependencies: ["AssayWatermark", "AssayCore"], path: "Benchmarks/watermark/wm-bench",

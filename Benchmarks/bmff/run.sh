@@ -40,7 +40,7 @@ gbps() { python3 -c "print(f'{$bytes/1e9/$1:.2f}')"; }
 
 ours_hash=$("$bin" hash "$file" "$runs" | tee /dev/stderr | awk '/^best/ {print $2}')
 ossl=$(best_of openssl dgst -sha256 "$file")
-ours_copy=$("$bin" edit "$file" "$work/out.mp4" 2 | tee /dev/stderr | awk '/^best/ {print $2}')
+ours_copy=$("$bin" edit "$file" "$work/out.mp4" "$runs" | tee /dev/stderr | awk '/^best/ {print $2}')
 rm -f "$work/out.mp4"
 cp_time=$(best_of bash -c "cp '$file' '$work/cp.mp4' && sync '$work/cp.mp4'")
 

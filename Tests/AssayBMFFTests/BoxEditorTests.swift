@@ -97,7 +97,8 @@ import Testing
         let skip = BoxBuilder.box("skip", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])  // 20 bytes replaces 8
         let tail = BoxBuilder.box("free", [0, 0])
         let pending = try BoxEditor(source: src, tree: tree)
-            .apply([.insert(Helpers.thousandByteUUIDBox()), .replace(free, with: skip), .insert(tail, at: .end)], to: out)
+            .apply(
+                [.insert(Helpers.thousandByteUUIDBox()), .replace(free, with: skip), .insert(tail, at: .end)], to: out)
         #expect(pending.layout.entries.map(\.type.description) == ["ftyp", "uuid", "skip", "mdat", "moov", "free"])
         #expect(pending.layout.ranges(ofEdit: 2) == [(pending.layout.size - 10)..<pending.layout.size])
         // Patch the inserted box in place before commit, as the C2PA signer does.

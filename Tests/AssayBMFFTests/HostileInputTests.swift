@@ -43,7 +43,8 @@ import Testing
             #expect(e?.location.offset == Int64(Self.ftyp.count))
         }
         // A uuid box whose size covers the 8-byte header but not its user type.
-        let e = try Self.parseError(Self.ftyp + [0, 0, 0, 12] + Array("uuid".utf8) + [1, 2, 3, 4] + [UInt8](repeating: 0, count: 16))
+        let e = try Self.parseError(
+            Self.ftyp + [0, 0, 0, 12] + Array("uuid".utf8) + [1, 2, 3, 4] + [UInt8](repeating: 0, count: 16))
         #expect(e?.code == .invalidBoxSize)
     }
 
@@ -89,8 +90,9 @@ import Testing
                     // Cut exactly at a box boundary: structurally fine, but the tables must be checked.
                     #expect(tree.boxes.last?.end == Int64(cut))
                     try tree.checkOffsetTables(in: src)
-                    _ = try BoxEditor(source: src, tree: tree).apply([.insert(Helpers.thousandByteUUIDBox())],
-                                                                     to: dir.path("out.mp4").path)
+                    _ = try BoxEditor(source: src, tree: tree).apply(
+                        [.insert(Helpers.thousandByteUUIDBox())],
+                        to: dir.path("out.mp4").path)
                 } catch let e as BMFFError {
                     typedErrors += 1
                     #expect(e.location.path == url.path)
@@ -114,16 +116,30 @@ import Testing
     }
 
     /// The fixture with its first `stco` entry (or its entry count) overwritten.
-    static func corruptedStco(entryCount: UInt32? = nil, firstOffset: UInt32? = nil) throws -> (URL, Int64, TemporaryDirectory) {
+    static func corruptedStco(entryCount: UInt32? = nil, firstOffset: UInt32? = nil) throws -> (
+        URL, Int64, TemporaryDirectory
+    ) {
         let input = try TestFixtures.generated("h264_aac.mp4")
         var bytes = try Helpers.bytes(input)
         let tree = try BoxTree.parse(MemoryByteSource(bytes))
         let stco = try #require(tree.boxes(atPath: ["moov", "trak", "mdia", "minf", "stbl", "stco"]).first)
         let p = Int(stco.payloadOffset)
-        if let entryCount { bytes.replaceSubrange((p + 4)..<(p + 8), with: [
-            UInt8(entryCount >> 24), UInt8((entryCount >> 16) & 0xFF), UInt8((entryCount >> 8) & 0xFF), UInt8(entryCount & 0xFF)]) }
-        if let firstOffset { bytes.replaceSubrange((p + 8)..<(p + 12), with: [
-            UInt8(firstOffset >> 24), UInt8((firstOffset >> 16) & 0xFF), UInt8((firstOffset >> 8) & 0xFF), UInt8(firstOffset & 0xFF)]) }
+        if let entryCount {
+            bytes.replaceSubrange(
+                (p + 4)..<(p + 8),
+                with: [
+                    UInt8(entryCount >> 24), UInt8((entryCount >> 16) & 0xFF), UInt8((entryCount >> 8) & 0xFF),
+                    UInt8(entryCount & 0xFF),
+                ])
+        }
+        if let firstOffset {
+            bytes.replaceSubrange(
+                (p + 8)..<(p + 12),
+                with: [
+                    UInt8(firstOffset >> 24), UInt8((firstOffset >> 16) & 0xFF), UInt8((firstOffset >> 8) & 0xFF),
+                    UInt8(firstOffset & 0xFF),
+                ])
+        }
         let dir = try TemporaryDirectory()
         return (try dir.write("corrupt.mp4", bytes), stco.payloadOffset, dir)
     }
@@ -154,8 +170,9 @@ import Testing
         #expect(e?.code == .invalidTable)
         #expect(e?.location == InputLocation(path: url.path, offset: payload + 8))
         let apply = #expect(throws: BMFFError.self) {
-            _ = try BoxEditor(source: src, tree: tree).apply([.insert(Helpers.thousandByteUUIDBox())],
-                                                             to: dir.path("o.mp4").path)
+            _ = try BoxEditor(source: src, tree: tree).apply(
+                [.insert(Helpers.thousandByteUUIDBox())],
+                to: dir.path("o.mp4").path)
         }
         #expect(apply?.code == .invalidTable)
     }
@@ -163,7 +180,13 @@ import Testing
     @Test func otherTablesWithBadCounts() throws {
         let bad = BE4.u32(0xFFFF_FFF0)
         let cases: [(String, () throws -> Void)] = [
-            ("tfra", { _ = try TrackFragmentRandomAccess(payload: [1, 0, 0, 0] + BE4.u32(1) + BE4.u32(0x3F) + bad, base: 0) }),
+            (
+                "tfra",
+                {
+                    _ = try TrackFragmentRandomAccess(
+                        payload: [1, 0, 0, 0] + BE4.u32(1) + BE4.u32(0x3F) + bad, base: 0)
+                }
+            ),
             ("saio", { _ = try SampleAuxiliaryOffsets(payload: [0, 0, 0, 0] + bad, base: 0) }),
             ("iloc", { _ = try ItemLocationTable(payload: [1, 0, 0, 0, 0x44, 0x40, 0xFF, 0xFF], base: 0) }),
             ("iloc sizes", { _ = try ItemLocationTable(payload: [1, 0, 0, 0, 0x33, 0x00, 0, 0], base: 0) }),
@@ -198,27 +221,38 @@ import Testing
         #expect(found.box.offset == Int64(Self.ftyp.count))
         #expect(found.dataRange == (found.box.end - 300)..<found.box.end)
         // Same header bytes as c2pa-rs (size, 'uuid', user type, version/flags, "manifest\0", u64 0).
-        #expect(Array(manifest[24..<45]) == [0, 0, 0, 0] + Array("manifest".utf8) + [0] + [UInt8](repeating: 0, count: 8))
+        #expect(
+            Array(manifest[24..<45]) == [0, 0, 0, 0] + Array("manifest".utf8) + [0] + [UInt8](repeating: 0, count: 8))
 
         let two = Self.ftyp + manifest + manifest
         let twoSrc = MemoryByteSource(two, name: "two.mp4")
-        let e = #expect(throws: BMFFError.self) { _ = try C2PAManifestBox.find(in: try BoxTree.parse(twoSrc), source: twoSrc) }
+        let e = #expect(throws: BMFFError.self) {
+            _ = try C2PAManifestBox.find(in: try BoxTree.parse(twoSrc), source: twoSrc)
+        }
         #expect(e?.code == .duplicateManifest)
         #expect(e?.location == InputLocation(path: "two.mp4", offset: Int64(Self.ftyp.count + manifest.count)))
 
-        let noNul = BoxBuilder.uuidBox(userType: KnownBoxes.c2paUUID, [0, 0, 0, 0] + [UInt8](repeating: 0x41, count: 100))
+        let noNul = BoxBuilder.uuidBox(
+            userType: KnownBoxes.c2paUUID, [0, 0, 0, 0] + [UInt8](repeating: 0x41, count: 100))
         let badSrc = MemoryByteSource(Self.ftyp + noNul, name: "bad.mp4")
-        let bad = #expect(throws: BMFFError.self) { _ = try C2PAManifestBox.find(in: try BoxTree.parse(badSrc), source: badSrc) }
+        let bad = #expect(throws: BMFFError.self) {
+            _ = try C2PAManifestBox.find(in: try BoxTree.parse(badSrc), source: badSrc)
+        }
         #expect(bad?.code == .invalidManifestBox)
-        let noOffset = BoxBuilder.uuidBox(userType: KnownBoxes.c2paUUID, [0, 0, 0, 0] + Array("manifest".utf8) + [0, 1])
+        let noOffset = BoxBuilder.uuidBox(
+            userType: KnownBoxes.c2paUUID, [0, 0, 0, 0] + Array("manifest".utf8) + [0, 1])
         let shortSrc = MemoryByteSource(Self.ftyp + noOffset)
-        #expect(throws: BMFFError.self) { _ = try C2PAManifestBox.find(in: try BoxTree.parse(shortSrc), source: shortSrc) }
+        #expect(throws: BMFFError.self) {
+            _ = try C2PAManifestBox.find(in: try BoxTree.parse(shortSrc), source: shortSrc)
+        }
     }
 }
 
 /// Big-endian helpers for building hostile payloads.
 enum BE4 {
-    static func u32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
+    static func u32(_ v: UInt32) -> [UInt8] {
+        [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
+    }
 }
 
 @Suite struct MutationTests {
@@ -248,8 +282,9 @@ enum BE4 {
                 _ = try C2PAManifestBox.find(in: t, source: src)
                 _ = try XMPPacket.all(in: t, source: src)
                 let edit = try MP4Metadata.settingEntry("AIGC", to: "{}", source: src, tree: t)
-                _ = try BoxEditor(source: src, tree: t).apply([edit, .insert(Helpers.thousandByteUUIDBox())],
-                                                              to: dir.path("o.mp4").path)
+                _ = try BoxEditor(source: src, tree: t).apply(
+                    [edit, .insert(Helpers.thousandByteUUIDBox())],
+                    to: dir.path("o.mp4").path)
             } catch let e as BMFFError {
                 #expect(e.location.path != nil)
             }

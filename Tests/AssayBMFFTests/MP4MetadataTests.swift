@@ -11,7 +11,10 @@ import Testing
         let ffprobe = try #require(Subprocess.which("ffprobe"))
         let r = try Subprocess.run(ffprobe, ["-v", "error", "-show_entries", "format_tags", "-of", "json", path])
         #expect(r.status == 0)
-        struct Probe: Decodable { struct Format: Decodable { var tags: [String: String]? }; var format: Format }
+        struct Probe: Decodable {
+            struct Format: Decodable { var tags: [String: String]? }
+            var format: Format
+        }
         return try JSONDecoder().decode(Probe.self, from: r.stdout).format.tags ?? [:]
     }
 
@@ -51,10 +54,12 @@ import Testing
         let input = try TestFixtures.generated("h264_aac.mp4")
         let dir = try TemporaryDirectory()
         let tagged = dir.path("tagged.mp4").path
-        let r = try Subprocess.run(try Helpers.ffmpeg(), [
-            "-nostdin", "-v", "error", "-i", input.path, "-c", "copy", "-movflags", "use_metadata_tags",
-            "-metadata", "foo=bar", "-metadata", "AIGC=old", tagged,
-        ])
+        let r = try Subprocess.run(
+            try Helpers.ffmpeg(),
+            [
+                "-nostdin", "-v", "error", "-i", input.path, "-c", "copy", "-movflags", "use_metadata_tags",
+                "-metadata", "foo=bar", "-metadata", "AIGC=old", tagged,
+            ])
         #expect(r.status == 0, "\(r.stderrText)")
         #expect(try Self.read(tagged)["AIGC"] == "old")
         let out = dir.path("replaced.mp4").path
@@ -90,7 +95,8 @@ import Testing
         #expect(packets.first?.text.contains("TC260:AIGC") == true)
 
         // moov/udta/XMP_ in a hand-built file.
-        let file = BoxBuilder.box("ftyp", Array("qt  ".utf8) + [0, 0, 0, 0])
+        let file =
+            BoxBuilder.box("ftyp", Array("qt  ".utf8) + [0, 0, 0, 0])
             + BoxBuilder.container("moov", [BoxBuilder.container("udta", [BoxBuilder.box("XMP_", Array(xmp.utf8))])])
         let mem = MemoryByteSource(file)
         let udta = try XMPPacket.all(in: try BoxTree.parse(mem), source: mem)

@@ -28,30 +28,36 @@ import Testing
     /// moov with one track whose stbl has `tables`, followed by an mdat with `payload`.
     static func movie(stbl tables: [[UInt8]], mdat payload: [UInt8]) -> (moov: [UInt8], mdatPayloadOffset: Int) {
         let stbl = BoxBuilder.container("stbl", tables)
-        let moov = BoxBuilder.container("moov", [
-            BoxBuilder.container("trak", [BoxBuilder.container("mdia", [BoxBuilder.container("minf", [stbl])])]),
-        ])
+        let moov = BoxBuilder.container(
+            "moov",
+            [
+                BoxBuilder.container("trak", [BoxBuilder.container("mdia", [BoxBuilder.container("minf", [stbl])])])
+            ])
         return (moov, ftyp.count + moov.count + 8)
     }
 
     @Test func co64AndSaioUnderStblFollowTheirData() throws {
         // Offsets are computed for the layout ftyp moov mdat; tables have fixed sizes so build twice.
         func file(_ base: Int) -> [UInt8] {
-            let co64 = BoxBuilder.fullBox("co64", version: 0, flags: 0, Self.u32(2) + Self.u64(UInt64(base)) + Self.u64(UInt64(base + 10)))
+            let co64 = BoxBuilder.fullBox(
+                "co64", version: 0, flags: 0, Self.u32(2) + Self.u64(UInt64(base)) + Self.u64(UInt64(base + 10)))
             let saio = BoxBuilder.fullBox("saio", version: 1, flags: 0, Self.u32(1) + Self.u64(UInt64(base + 20)))
-            let saio0 = BoxBuilder.fullBox("saio", version: 0, flags: 1, Self.u32(0) + Self.u32(0) + Self.u32(1) + Self.u32(UInt32(base + 30)))
+            let saio0 = BoxBuilder.fullBox(
+                "saio", version: 0, flags: 1, Self.u32(0) + Self.u32(0) + Self.u32(1) + Self.u32(UInt32(base + 30)))
             let (moov, _) = Self.movie(stbl: [co64, saio, saio0], mdat: [])
             return Self.ftyp + moov + BoxBuilder.box("mdat", [UInt8](repeating: 7, count: 40))
         }
-        let probe = Self.movie(stbl: [
-            BoxBuilder.fullBox("co64", version: 0, flags: 0, [UInt8](repeating: 0, count: 20)),
-            BoxBuilder.fullBox("saio", version: 1, flags: 0, [UInt8](repeating: 0, count: 12)),
-            BoxBuilder.fullBox("saio", version: 0, flags: 1, [UInt8](repeating: 0, count: 16)),
-        ], mdat: [])
+        let probe = Self.movie(
+            stbl: [
+                BoxBuilder.fullBox("co64", version: 0, flags: 0, [UInt8](repeating: 0, count: 20)),
+                BoxBuilder.fullBox("saio", version: 1, flags: 0, [UInt8](repeating: 0, count: 12)),
+                BoxBuilder.fullBox("saio", version: 0, flags: 1, [UInt8](repeating: 0, count: 16)),
+            ], mdat: [])
         let input = file(probe.mdatPayloadOffset)
         let (out, tree) = try Self.edit(input) { _ in [.insert(Helpers.thousandByteUUIDBox())] }
         let src = MemoryByteSource(out)
-        let co64 = try ChunkOffsetTable(box: try #require(tree.boxes(atPath: ["moov", "trak", "mdia", "minf", "stbl", "co64"]).first), in: src)
+        let co64 = try ChunkOffsetTable(
+            box: try #require(tree.boxes(atPath: ["moov", "trak", "mdia", "minf", "stbl", "co64"]).first), in: src)
         let base = UInt64(probe.mdatPayloadOffset + 1000)
         #expect(co64.is64Bit && co64.offsets == [base, base + 10])
         let saios = tree.boxes(atPath: ["moov", "trak", "mdia", "minf", "stbl", "saio"])
@@ -71,10 +77,12 @@ import Testing
         let input = file(Self.ftyp.count)
         let (out, tree) = try Self.edit(input) { _ in [.insert(Helpers.thousandByteUUIDBox())] }
         let src = MemoryByteSource(out)
-        let tfhd = try TrackFragmentHeader(box: try #require(tree.boxes(atPath: ["moof", "traf", "tfhd"]).first), in: src)
+        let tfhd = try TrackFragmentHeader(
+            box: try #require(tree.boxes(atPath: ["moof", "traf", "tfhd"]).first), in: src)
         #expect(tfhd.baseDataOffset == UInt64(Self.ftyp.count + 1000))
         #expect(tfhd.trackID == 1)
-        let saio = try SampleAuxiliaryOffsets(box: try #require(tree.boxes(atPath: ["moof", "traf", "saio"]).first), in: src)
+        let saio = try SampleAuxiliaryOffsets(
+            box: try #require(tree.boxes(atPath: ["moof", "traf", "saio"]).first), in: src)
         #expect(saio.offsets == [5])
     }
 
@@ -87,20 +95,25 @@ import Testing
             if version == 0 {
                 payload += [0, 1] + [0, 0] + [0, 1] + Self.u32(UInt32(dataAt + 2)) + Self.u32(3)
             } else {
-                payload += [0, 1] + [0, 0] + [0, 0] + Self.u32(UInt32(dataAt)) + [0, 2]
+                payload +=
+                    [0, 1] + [0, 0] + [0, 0] + Self.u32(UInt32(dataAt)) + [0, 2]
                     + Self.u32(0) + Self.u32(2) + Self.u32(4) + Self.u32(3)
                 payload += [0, 3] + [0, 1] + [0, 0] + Self.u32(0) + [0, 1] + Self.u32(0) + Self.u32(1)
             }
             let iloc = BoxBuilder.fullBox("iloc", version: version, flags: 0, payload)
-            let hdlr = BoxBuilder.fullBox("hdlr", version: 0, flags: 0, Self.u32(0) + Array("pict".utf8) + [UInt8](repeating: 0, count: 13))
+            let hdlr = BoxBuilder.fullBox(
+                "hdlr", version: 0, flags: 0, Self.u32(0) + Array("pict".utf8) + [UInt8](repeating: 0, count: 13))
             let meta = BoxBuilder.fullBox("meta", version: 0, flags: 0, hdlr + iloc)
             return Self.ftyp + meta + BoxBuilder.box("mdat", [10, 11, 12, 13, 14, 15, 16])
         }
         for version: UInt8 in [0, 1] {
             let metaSize = file(0, version: version).count - Self.ftyp.count - 15
             let dataAt = Self.ftyp.count + metaSize + 8
-            let (out, tree) = try Self.edit(file(dataAt, version: version)) { _ in [.insert(Helpers.thousandByteUUIDBox())] }
-            let iloc = try ItemLocationTable(box: try #require(tree.boxes(atPath: ["meta", "iloc"]).first), in: MemoryByteSource(out))
+            let (out, tree) = try Self.edit(file(dataAt, version: version)) { _ in
+                [.insert(Helpers.thousandByteUUIDBox())]
+            }
+            let iloc = try ItemLocationTable(
+                box: try #require(tree.boxes(atPath: ["meta", "iloc"]).first), in: MemoryByteSource(out))
             let newAt = UInt64(dataAt + 1000)
             if version == 0 {
                 #expect(iloc.items.first?.extents.first?.offset == newAt + 2)
@@ -121,7 +134,8 @@ import Testing
         let dir = try TemporaryDirectory()
         let url = dir.path("sparse.mp4")
         let target: UInt32 = 0xFFFF_FF00
-        let (moov, _) = Self.movie(stbl: [BoxBuilder.fullBox("stco", version: 0, flags: 0, Self.u32(1) + Self.u32(target))], mdat: [])
+        let (moov, _) = Self.movie(
+            stbl: [BoxBuilder.fullBox("stco", version: 0, flags: 0, Self.u32(1) + Self.u32(target))], mdat: [])
         let head = Self.ftyp + moov
         let mdatSize = UInt64(target) + 4096 - UInt64(head.count)
         let bytes = head + [0, 0, 0, 1] + Array("mdat".utf8) + Self.u64(mdatSize)
@@ -133,7 +147,8 @@ import Testing
         let tree = try BoxTree.parse(src)
         try tree.checkOffsetTables(in: src)
         let e = #expect(throws: BMFFError.self) {
-            _ = try BoxEditor(source: src, tree: tree).apply([.insert(Helpers.thousandByteUUIDBox())], to: dir.path("o.mp4").path)
+            _ = try BoxEditor(source: src, tree: tree).apply(
+                [.insert(Helpers.thousandByteUUIDBox())], to: dir.path("o.mp4").path)
         }
         #expect(e?.code == .offsetOverflow)
         #expect(e?.location.path == url.path)

@@ -20,11 +20,12 @@ import Testing
         let manifest = C2PAManifestBox.build(data: [UInt8](repeating: 1, count: 64))
         let dir = try TemporaryDirectory()
         let out = dir.path("labelled.mp4").path
-        let pending = try BoxEditor(source: src, tree: tree).apply([
-            .insert(manifest),
-            try MP4Metadata.settingEntry("AIGC", to: aigc, source: src, tree: tree),
-            .insert(BoxBuilder.uuidBox(userType: KnownBoxes.xmpUUID, Array(xmp.utf8)), at: .end),
-        ], to: out)
+        let pending = try BoxEditor(source: src, tree: tree).apply(
+            [
+                .insert(manifest),
+                try MP4Metadata.settingEntry("AIGC", to: aigc, source: src, tree: tree),
+                .insert(BoxBuilder.uuidBox(userType: KnownBoxes.xmpUUID, Array(xmp.utf8)), at: .end),
+            ], to: out)
         let slot = try #require(pending.layout.ranges(ofEdit: 0).first)
         try pending.commit()
 

@@ -60,10 +60,11 @@ do {
             let t0 = now()
             let editor = try BoxEditor(source: source)
             let pending = try editor.apply([.insert(box)], to: out)
+            let written = now() - t0
             try pending.commit()
             let dt = now() - t0
             best = min(best, dt)
-            print("run \(i + 1): \(fmt(dt, 3)) s  \(fmt(gb / dt, 2)) GB/s")
+            print("run \(i + 1): \(fmt(dt, 3)) s  \(fmt(gb / dt, 2)) GB/s  (write \(fmt(written, 3)) s, fsync+rename \(fmt(dt - written, 3)) s)")
         }
     default:
         fail("unknown mode \(mode)")

@@ -89,7 +89,8 @@ public struct BoxEditor: Sendable {
                 inserted[at, default: []].append(i)
             case .replace(let box, _), .remove(let box):
                 guard let n = top.firstIndex(where: { $0.offset == box.offset && $0.type == box.type }) else {
-                    throw BMFFError.invalidEdit("'\(box.type)' is not a top-level box of the input", at: location(box.offset))
+                    throw BMFFError.invalidEdit(
+                        "'\(box.type)' is not a top-level box of the input", at: location(box.offset))
                 }
                 guard replaced[n] == nil else {
                     throw BMFFError.invalidEdit("two edits on '\(box.type)'", at: location(box.offset))
@@ -125,13 +126,17 @@ public struct BoxEditor: Sendable {
         for p in pieces {
             switch p {
             case .copy(let box):
-                entries.append(.init(type: box.type, userType: box.userType, offset: offset, size: box.size,
-                                     origin: .copied(from: box.offset)))
+                entries.append(
+                    .init(
+                        type: box.type, userType: box.userType, offset: offset, size: box.size,
+                        origin: .copied(from: box.offset)))
                 offset += box.size
             case .new(let i, let boxes, _):
                 for b in boxes {
-                    entries.append(.init(type: b.type, userType: b.userType, offset: offset + b.offset, size: b.size,
-                                         origin: .edit(i)))
+                    entries.append(
+                        .init(
+                            type: b.type, userType: b.userType, offset: offset + b.offset, size: b.size,
+                            origin: .edit(i)))
                 }
                 offset += boxes.last.map(\.end) ?? 0
             }
@@ -209,7 +214,8 @@ public struct BoxEditor: Sendable {
         }
     }
 
-    private func copy(_ range: Range<Int64>, to writer: AtomicFileWriter, buffer: UnsafeMutableRawBufferPointer) throws {
+    private func copy(_ range: Range<Int64>, to writer: AtomicFileWriter, buffer: UnsafeMutableRawBufferPointer) throws
+    {
         guard !range.isEmpty else { return }
         try source.checkRange(range.lowerBound, 0)
         guard range.upperBound <= source.size else {
@@ -217,8 +223,9 @@ public struct BoxEditor: Sendable {
         }
         // In-kernel copy (sendfile, no user-space round trip) when the source is a file.
         if let file = source as? FileByteSource, range.count >= Int64(SHA256Hasher.chunkSize),
-            try Syscall.sendFile(from: file.fd, at: range.lowerBound, count: Int64(range.count),
-                                      to: writer.fileDescriptor, path: file.path)
+            try Syscall.sendFile(
+                from: file.fd, at: range.lowerBound, count: Int64(range.count),
+                to: writer.fileDescriptor, path: file.path)
         {
             return
         }

@@ -1,9 +1,10 @@
+import AssayCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import AssayCore
 
 /// `strerror` text for an `errno` value.
 func systemErrorText(_ code: Int32) -> String {
@@ -21,7 +22,8 @@ enum Syscall {
             let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw BMFFError.ioFailure("read failed", errno: errno, at: .init(path: path, offset: offset + Int64(done)))
+                throw BMFFError.ioFailure(
+                    "read failed", errno: errno, at: .init(path: path, offset: offset + Int64(done)))
             }
             if n == 0 { break }
             done += n

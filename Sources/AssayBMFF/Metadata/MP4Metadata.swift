@@ -68,8 +68,9 @@ public struct MP4Metadata: Sendable, Hashable {
 
         let newMetaFor: (Box?) throws -> [UInt8] = { existing in
             guard let existing else { return ParsedMeta.build(entries: [(key, Array(value.utf8))]) }
-            let parsed = try ParsedMeta(bytes: slice(existing), box: existing, base: existing.offset,
-                                        sourceName: source.name)
+            let parsed = try ParsedMeta(
+                bytes: slice(existing), box: existing, base: existing.offset,
+                sourceName: source.name)
             return try parsed.setting(key, Array(value.utf8), sourceName: source.name)
         }
         var children: [[UInt8]] = []
@@ -160,7 +161,8 @@ struct ParsedMeta {
         for item in ilst.children {
             guard let data = item.child("data") else { continue }
             guard data.payloadSize >= 8 else {
-                throw BMFFError.invalidMetadata("'data' box shorter than its 8-byte prefix", at: loc(data.offset, sourceName))
+                throw BMFFError.invalidMetadata(
+                    "'data' box shorter than its 8-byte prefix", at: loc(data.offset, sourceName))
             }
             let p = Int(data.payloadOffset)
             let type = UInt32(bigEndian: bytes, at: p) & 0xFF_FFFF
@@ -178,8 +180,9 @@ struct ParsedMeta {
                 let index = Int(item.item.type.rawValue)
                 guard index >= 1, index <= keys.count else { return nil }  // item without a key: ignored
                 let (ns, key) = keys[index - 1]
-                return .init(key: String(decoding: key, as: UTF8.self), namespace: ns, handler: handler,
-                             dataType: item.type, value: item.value)
+                return .init(
+                    key: String(decoding: key, as: UTF8.self), namespace: ns, handler: handler,
+                    dataType: item.type, value: item.value)
             }
         }
         return items.map {
@@ -217,8 +220,12 @@ struct ParsedMeta {
         var sawIlst = false
         for c in local.children {
             switch c.type {
-            case "keys": children.append(newKeys); sawKeys = true
-            case "ilst": children.append(newIlst); sawIlst = true
+            case "keys":
+                children.append(newKeys)
+                sawKeys = true
+            case "ilst":
+                children.append(newIlst)
+                sawIlst = true
             default: children.append(slice(c))
             }
         }
@@ -246,7 +253,8 @@ struct ParsedMeta {
         let hdlr = BoxBuilder.fullBox(
             "hdlr", version: 0, flags: 0, BE.u32(0) + Array("mdta".utf8) + [UInt8](repeating: 0, count: 12) + [0])
         let keys = keysBox(entries.map { ("mdta", Array($0.0.utf8)) })
-        let ilst = BoxBuilder.container("ilst", entries.enumerated().map { item(index: $0.offset + 1, value: $0.element.1) })
+        let ilst = BoxBuilder.container(
+            "ilst", entries.enumerated().map { item(index: $0.offset + 1, value: $0.element.1) })
         return BoxBuilder.fullBox("meta", version: 0, flags: 0, hdlr + keys + ilst)
     }
 }

@@ -30,12 +30,14 @@ public struct C2PAManifestBox: Sendable, Hashable {
         let start = box.payloadOffset
         let peek = try source.read(at: start, count: Int(min(box.payloadSize, Int64(4 + Self.maxPurposeLength + 1))))
         guard peek.count >= 5 else {
-            throw BMFFError.invalidManifestBox("C2PA box too short for version/flags and purpose", at: source.location(start))
+            throw BMFFError.invalidManifestBox(
+                "C2PA box too short for version/flags and purpose", at: source.location(start))
         }
         version = peek[0]
         guard let nul = peek[4...].firstIndex(of: 0) else {
             throw BMFFError.invalidManifestBox(
-                "C2PA purpose is not NUL-terminated within \(Self.maxPurposeLength) bytes", at: source.location(start + 4))
+                "C2PA purpose is not NUL-terminated within \(Self.maxPurposeLength) bytes",
+                at: source.location(start + 4))
         }
         purpose = String(decoding: peek[4..<nul], as: UTF8.self)
         var dataStart = start + Int64(nul) + 1

@@ -157,7 +157,9 @@ public final class VideoReader {
                 return nil
             }
             guard received == FFmpegConstants.eagain else {
-                throw mediaError(received, .decodeFailed, "avcodec_receive_frame", location: input.location)
+                // With frame threading a damaged packet's error surfaces here: skip it like a send error.
+                try noteDecodeError(received, "avcodec_receive_frame", offset: input.bytePosition)
+                continue
             }
             if sentFlush {  // EAGAIN after the flush packet should not happen; treat as the end.
                 finished = true
@@ -197,12 +199,18 @@ public final class VideoReader {
         packetPending = false
         packet.unref()
         if sent < 0 {
-            // A damaged packet: skip it like the ffmpeg CLI does, but give up on a run of them.
-            consecutiveDecodeErrors += 1
-            if consecutiveDecodeErrors >= VideoReader.maxConsecutiveDecodeErrors || sent == FFmpegConstants.exit {
-                throw mediaError(sent, .decodeFailed, "avcodec_send_packet (\(consecutiveDecodeErrors) bad packets in a row)",
-                                 location: InputLocation(path: path, offset: position >= 0 ? position : input.bytePosition))
-            }
+            try noteDecodeError(sent, "avcodec_send_packet", offset: position >= 0 ? position : input.bytePosition)
+        }
+    }
+
+    /// A damaged packet or frame: skip it like the ffmpeg CLI does, but give up after a run of them.
+    private func noteDecodeError(_ code: Int32, _ call: String, offset: Int64?) throws(MediaError) {
+        consecutiveDecodeErrors += 1
+        if consecutiveDecodeErrors >= VideoReader.maxConsecutiveDecodeErrors || code == FFmpegConstants.exit
+            || code == FFmpegConstants.averror(ENOMEM)
+        {
+            throw mediaError(code, .decodeFailed, "\(call) (\(consecutiveDecodeErrors) errors in a row)",
+                             location: InputLocation(path: path, offset: offset))
         }
     }
 

@@ -15,8 +15,9 @@ import Darwin
 public enum Transcoder {
     /// How to transcode.
     public struct Options: Sendable, Hashable {
-        /// Reader settings; the mode selects the frames that are re-encoded. In ``VideoReader/Mode/timeRange(start:end:)``
-        /// mode output times start at zero (frames and audio are shifted back by `start`).
+        /// Reader settings; the mode selects the frames that are re-encoded. In
+        /// ``VideoReader/Mode/timeRange(start:end:)`` mode output times start at zero (frames and audio are
+        /// shifted back by `start`).
         public var reader: VideoReader.Options
         /// Encoder and muxer settings. Its `audio` is ignored (see ``copyAudio``).
         public var writer: VideoWriter.Options
@@ -26,9 +27,12 @@ public enum Transcoder {
         public var copyAudio: Bool
 
         /// Creates options.
-        public init(reader: VideoReader.Options = VideoReader.Options(), writer: VideoWriter.Options = VideoWriter.Options(),
-                    frameRate: Rational? = nil, copyAudio: Bool = true)
-        {
+        public init(
+            reader: VideoReader.Options = VideoReader.Options(),
+            writer: VideoWriter.Options = VideoWriter.Options(),
+            frameRate: Rational? = nil,
+            copyAudio: Bool = true
+        ) {
             self.reader = reader
             self.writer = writer
             self.frameRate = frameRate
@@ -57,7 +61,10 @@ public enum Transcoder {
     /// - Throws: ``MediaError``, or whatever `process` throws; in every case no output file is produced.
     @discardableResult
     public static func transcode(
-        input: String, output: String, options: Options = Options(), process: ((inout Frame) throws -> Void)? = nil
+        input: String,
+        output: String,
+        options: Options = Options(),
+        process: ((inout Frame) throws -> Void)? = nil
     ) throws -> Summary {
         if samePath(input, output) {
             throw MediaError.invalidArgument("output would overwrite the input", location: InputLocation(path: output))
@@ -89,10 +96,18 @@ public enum Transcoder {
         }
 
         guard let first = try reader.nextFrame() else {
-            throw MediaError.decodeFailed("the video stream has no decodable frame", location: InputLocation(path: input))
+            throw MediaError.decodeFailed(
+                "the video stream has no decodable frame",
+                location: InputLocation(path: input)
+            )
         }
-        let writer = try VideoWriter(path: output, width: first.width, height: first.height, options: writerOptions,
-                                     color: reader.colorProperties)
+        let writer = try VideoWriter(
+            path: output,
+            width: first.width,
+            height: first.height,
+            options: writerOptions,
+            color: reader.colorProperties
+        )
         var processed = 0
         do {
             var next: Frame? = first
@@ -108,8 +123,12 @@ public enum Transcoder {
             writer.cancel()
             throw error
         }
-        return Summary(framesProcessed: processed, videoPackets: writer.packetsWritten,
-                       audioPackets: writer.audioPacketsWritten, input: reader.info)
+        return Summary(
+            framesProcessed: processed,
+            videoPackets: writer.packetsWritten,
+            audioPackets: writer.audioPacketsWritten,
+            input: reader.info
+        )
     }
 
     /// Whether two paths name the same file (by device and inode when both exist).

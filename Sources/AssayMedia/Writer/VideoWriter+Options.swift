@@ -58,9 +58,17 @@ extension VideoWriter {
 
         /// Creates options.
         public init(
-            crf: Int = 18, preset: String = "veryfast", tune: String? = nil, threads: Int = 0, gopSize: Int? = nil,
-            frameRate: Rational = Rational(30, 1), x264Params: String? = nil, container: Container? = nil,
-            faststart: Bool = true, timescale: Int32 = 90_000, audio: AudioCopy? = nil
+            crf: Int = 18,
+            preset: String = "veryfast",
+            tune: String? = nil,
+            threads: Int = 0,
+            gopSize: Int? = nil,
+            frameRate: Rational = Rational(30, 1),
+            x264Params: String? = nil,
+            container: Container? = nil,
+            faststart: Bool = true,
+            timescale: Int32 = 90_000,
+            audio: AudioCopy? = nil
         ) {
             self.crf = crf
             self.preset = preset

@@ -126,3 +126,47 @@ struct TranscoderTests {
         #expect(try FFprobe.streamEntry(out, "v", "height") == "182")
     }
 }
+
+@Suite("Transcoder metadata")
+struct TranscoderMetadataTests {
+    @Test("display rotation carries over")
+    func rotationCarriesOver() throws {
+        let input = try TestFixtures.generated("rotated_90.mp4")
+        let dir = try TemporaryDirectory()
+        let out = dir.path("rot.mp4")
+        try Transcoder.transcode(input: input.path, output: out.path,
+                                 options: Transcoder.Options(writer: VideoWriter.Options(threads: 1)))
+        let rotation = try FFprobe.run([
+            "-select_streams", "v:0", "-show_entries", "stream_side_data=rotation", "-of", "csv=p=0", out.path,
+        ]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(rotation == "90")
+        #expect(try MediaInfo.probe(out.path).bestVideoStream?.rotation == 90)
+    }
+
+    @Test("VFR timestamps survive a transcode")
+    func vfrTranscode() throws {
+        let input = try TestFixtures.generated("vfr.mp4")
+        let dir = try TemporaryDirectory()
+        let out = dir.path("vfr-out.mp4")
+        try Transcoder.transcode(input: input.path, output: out.path,
+                                 options: Transcoder.Options(writer: VideoWriter.Options(threads: 1)))
+        let tbIn = try FFprobe.timeBase(input, "v")
+        let tbOut = try FFprobe.timeBase(out, "v")
+        let a = try FFprobe.frameTimestamps(input).map { Double($0 * tbIn.0) / Double(tbIn.1) }
+        let b = try FFprobe.frameTimestamps(out).map { Double($0 * tbOut.0) / Double(tbOut.1) }
+        #expect(a.count == b.count)
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-3 }, "\(a) vs \(b)")
+    }
+
+    @Test("pixel aspect ratio is written")
+    func sampleAspectRatio() throws {
+        let dir = try TemporaryDirectory()
+        let out = dir.path("sar.mp4")
+        let writer = try VideoWriter(path: out.path, width: 64, height: 48,
+                                     options: VideoWriter.Options(threads: 1, sampleAspectRatio: Rational(4, 3)))
+        for i in 0..<3 { try writer.write(try Frame(width: 64, height: 48, y: 90, time: MediaTime(value: Int64(i), timescale: 30))) }
+        try writer.finish()
+        #expect(try FFprobe.streamEntry(out, "v", "sample_aspect_ratio") == "4:3")
+        #expect(try MediaInfo.probe(out.path).bestVideoStream?.sampleAspectRatio == Rational(4, 3))
+    }
+}

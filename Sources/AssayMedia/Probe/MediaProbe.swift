@@ -94,6 +94,8 @@ extension StreamInfo {
             let avg = st.pointee.avg_frame_rate
             averageFrameRate = avg.num > 0 && avg.den > 0 ? Rational(avg.num, avg.den) : nil
             rotation = displayRotation(st)
+            let sar = av_guess_sample_aspect_ratio(input.raw, st, nil)
+            sampleAspectRatio = sar.num > 0 && sar.den > 0 ? Rational(sar.num, sar.den) : nil
         } else if kind == .audio {
             sampleRate = par.sample_rate > 0 ? Int(par.sample_rate) : nil
             channels = par.ch_layout.nb_channels > 0 ? Int(par.ch_layout.nb_channels) : nil

@@ -11,7 +11,8 @@ import Darwin
 ///
 /// Frames stream through one at a time (reader → closure → writer), so memory stays bounded whatever the
 /// clip's length. The output is written atomically: on any error, including one thrown by the closure, no
-/// output file appears. The input is only read.
+/// output file appears. The input is only read. The display rotation, pixel aspect ratio and colour
+/// description of the input's video stream carry over to the output.
 public enum Transcoder {
     /// How to transcode.
     public struct Options: Sendable, Hashable {
@@ -89,6 +90,11 @@ public enum Transcoder {
                 r = Rational(rate.numerator, Int32(clamping: Int64(rate.denominator) * Int64(n)))
             }
             writerOptions.frameRate = r
+        }
+        // Keep what a player needs to show the picture as the input did.
+        if options.writer.rotation == nil { writerOptions.rotation = reader.stream.rotation }
+        if options.writer.sampleAspectRatio == Rational(1, 1), let sar = reader.stream.sampleAspectRatio, sar.isValid {
+            writerOptions.sampleAspectRatio = sar
         }
         let tb = reader.stream.timeBase
         if tb.numerator == 1, tb.denominator >= 1000, options.writer.timescale == VideoWriter.Options().timescale {

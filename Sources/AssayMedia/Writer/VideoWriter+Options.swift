@@ -55,6 +55,11 @@ extension VideoWriter {
         public var timescale: Int32
         /// An audio stream to copy into the output, or `nil` for video only.
         public var audio: AudioCopy?
+        /// Display rotation written as the video track's display matrix, in the convention of
+        /// ``StreamInfo/rotation`` (what `av_display_rotation_get` and ffprobe report); `nil` or 0 writes none.
+        public var rotation: Double?
+        /// Pixel (sample) aspect ratio of the encoded video. Default 1:1 (square pixels).
+        public var sampleAspectRatio: Rational
 
         /// Creates options.
         public init(
@@ -68,7 +73,9 @@ extension VideoWriter {
             container: Container? = nil,
             faststart: Bool = true,
             timescale: Int32 = 90_000,
-            audio: AudioCopy? = nil
+            audio: AudioCopy? = nil,
+            rotation: Double? = nil,
+            sampleAspectRatio: Rational = Rational(1, 1)
         ) {
             self.crf = crf
             self.preset = preset
@@ -81,6 +88,8 @@ extension VideoWriter {
             self.faststart = faststart
             self.timescale = timescale
             self.audio = audio
+            self.rotation = rotation
+            self.sampleAspectRatio = sampleAspectRatio
         }
     }
 }

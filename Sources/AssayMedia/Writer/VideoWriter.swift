@@ -90,6 +90,13 @@ public final class VideoWriter {
         guard options.timescale > 0 else {
             throw MediaError.invalidArgument("timescale must be positive", location: location)
         }
+        guard options.sampleAspectRatio.isValid else {
+            throw MediaError.invalidArgument(
+                "sample aspect ratio \(options.sampleAspectRatio) is not positive", location: location)
+        }
+        if let rotation = options.rotation, !rotation.isFinite {
+            throw MediaError.invalidArgument("rotation must be finite", location: location)
+        }
         if let gop = options.gopSize, !(1...10_000).contains(gop) {
             throw MediaError.invalidArgument("GOP size must be 1...10000, got \(gop)", location: location)
         }
@@ -121,7 +128,8 @@ public final class VideoWriter {
         enc.pointee.pix_fmt = AV_PIX_FMT_YUV420P
         enc.pointee.time_base = timeBase
         enc.pointee.framerate = AVRational(num: options.frameRate.numerator, den: options.frameRate.denominator)
-        enc.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        let sar = AVRational(num: options.sampleAspectRatio.numerator, den: options.sampleAspectRatio.denominator)
+        enc.pointee.sample_aspect_ratio = sar
         enc.pointee.thread_count = Int32(options.threads)
         if let gop = options.gopSize { enc.pointee.gop_size = Int32(gop) }
         if let color {
@@ -159,6 +167,16 @@ public final class VideoWriter {
         )
         vst.pointee.time_base = timeBase
         vst.pointee.avg_frame_rate = enc.pointee.framerate
+        vst.pointee.sample_aspect_ratio = sar
+        if let rotation = options.rotation, rotation != 0 {
+            guard let side = av_stream_new_side_data(vst, AV_PKT_DATA_DISPLAYMATRIX, 9 * MemoryLayout<Int32>.size)
+            else {
+                throw MediaError.muxFailed("av_stream_new_side_data: out of memory", location: location)
+            }
+            // FFmpeg 5.1's mov muxer and demuxer negate the angle on a round trip (checked in the tests against
+            // ffprobe), so the matrix gets -rotation for the file to read back as `rotation`.
+            side.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_set($0, -rotation) }
+        }
 
         // Audio stream copy.
         if let audio = options.audio {
@@ -192,7 +210,7 @@ public final class VideoWriter {
         }
 
         encoderFrame = try FFFrame(format: AV_PIX_FMT_YUV420P, width: Int32(encodedWidth), height: Int32(encodedHeight))
-        encoderFrame.raw.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        encoderFrame.raw.pointee.sample_aspect_ratio = sar
         packet = try Packet()
         let ticksPerFrame = av_rescale_q(
             1,

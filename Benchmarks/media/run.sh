@@ -23,35 +23,37 @@ frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream
 (cd "$root" && nice -n 10 timeout 900 swift build -c release --product media-bench >/dev/null)
 bench="$root/.build/release/media-bench"
 
-# "wall cpu" seconds of a command: the lowest wall time and the lowest CPU time (user+sys) over $runs runs.
-# CPU time is much less disturbed than wall time when other jobs share the machine.
+# "wall cpu rss" of a command: the lowest wall time and the lowest CPU time (user+sys) in seconds over $runs
+# runs, and the peak resident set size in MiB (GNU time). CPU time is much less disturbed than wall time when
+# other jobs share the machine.
 measure() {
-  local best_w="" best_c=""
+  local best_w="" best_c="" rss=0
   for _ in $(seq "$runs"); do
-    local out w c
-    out=$( { TIMEFORMAT='%R %U %S'; time nice -n 10 timeout 600 "$@" >/dev/null 2>/dev/null; } 2>&1 ) \
-      || { echo "FAILED: $*" >&2; echo "nan nan"; return; }
-    w=$(echo "$out" | tail -1 | cut -d' ' -f1)
-    c=$(echo "$out" | tail -1 | awk '{print $2 + $3}')
+    local w c m
+    nice -n 10 timeout 600 /usr/bin/time -o "$work/time.txt" -f '%e %U %S %M' "$@" >/dev/null 2>&1 \
+      || { echo "FAILED: $*" >&2; echo "nan nan nan"; return; }
+    read -r w u s m < <(tail -1 "$work/time.txt")
+    c=$(echo "$u + $s" | bc -l)
     if [ -z "$best_w" ] || [ "$(echo "$w < $best_w" | bc -l)" = 1 ]; then best_w=$w; fi
     if [ -z "$best_c" ] || [ "$(echo "$c < $best_c" | bc -l)" = 1 ]; then best_c=$c; fi
+    if [ "$m" -gt "$rss" ]; then rss=$m; fi
   done
-  echo "$best_w $best_c"
+  echo "$best_w $best_c $((rss / 1024))"
 }
 
-row() {  # name "ours_wall ours_cpu" "cli_wall cli_cpu"
-  local ow oc cw cc
-  read -r ow oc <<<"$2"
-  read -r cw cc <<<"$3"
-  printf '| %s | %.0f fps (%.2f s) | %.0f fps (%.2f s) | %.2f | %.2f s | %.2f s | %.2f |\n' "$1" \
+row() {  # name "ours_wall ours_cpu ours_rss" "cli_wall cli_cpu cli_rss"
+  local ow oc om cw cc cm
+  read -r ow oc om <<<"$2"
+  read -r cw cc cm <<<"$3"
+  printf '| %s | %.0f fps (%.2f s) | %.0f fps (%.2f s) | %.2f | %.2f s | %.2f s | %.2f | %s / %s MiB |\n' "$1" \
     "$(echo "$frames / $ow" | bc -l)" "$ow" "$(echo "$frames / $cw" | bc -l)" "$cw" "$(echo "$cw / $ow" | bc -l)" \
-    "$oc" "$cc" "$(echo "$cc / $oc" | bc -l)"
+    "$oc" "$cc" "$(echo "$cc / $oc" | bc -l)" "$om" "$cm"
 }
 
 echo "clip: $(basename "$clip"), $frames frames 1280x720 H.264 + AAC; best of $runs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| job | AssayMedia (wall) | ffmpeg CLI (wall) | speed ratio (CLI wall / ours) | AssayMedia CPU | CLI CPU | CPU ratio (CLI / ours) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| job | AssayMedia (wall) | ffmpeg CLI (wall) | wall ratio (CLI / ours) | AssayMedia CPU | CLI CPU | CPU ratio (CLI / ours) | peak RSS ours / CLI |"
+echo "|---|---|---|---|---|---|---|---|"
 for t in 1 2; do
   o=$(measure "$bench" decode "$clip" "$t")
   c=$(measure ffmpeg -nostdin -loglevel error -threads "$t" -i "$clip" -an -f null -)

@@ -28,7 +28,9 @@ struct MediaBench {
 
     static func main() {
         let args = CommandLine.arguments
-        guard args.count >= 4 else { fail("usage: media-bench decode IN THREADS | transcode IN OUT PRESET THREADS [CRF]") }
+        guard args.count >= 4 else {
+            fail("usage: media-bench decode IN THREADS | transcode IN OUT PRESET THREADS [CRF]")
+        }
         do {
             let start = now()
             var frames = 0
@@ -41,11 +43,14 @@ struct MediaBench {
                     _ = frame.luma.samples.count
                 }
             case "transcode":
-                guard args.count >= 6, let threads = Int(args[5]) else { fail("usage: transcode IN OUT PRESET THREADS [CRF]") }
+                guard args.count >= 6, let threads = Int(args[5]) else {
+                    fail("usage: transcode IN OUT PRESET THREADS [CRF]")
+                }
                 let crf = args.count > 6 ? Int(args[6]) ?? 18 : 18
                 let options = Transcoder.Options(
                     reader: VideoReader.Options(threads: threads),
-                    writer: VideoWriter.Options(crf: crf, preset: args[4], threads: threads))
+                    writer: VideoWriter.Options(crf: crf, preset: args[4], threads: threads)
+                )
                 frames = try Transcoder.transcode(input: args[2], output: args[3], options: options).framesProcessed
             default:
                 fail("unknown command \(args[1])")

@@ -75,8 +75,10 @@ struct HostileInputTests {
         #expect(throws: MediaError.noVideoStream("", location: nil)) { try VideoReader(path: url.path) }
     }
 
-    @Test("truncated MP4 (moov at the end) is openFailed at every cut",
-          arguments: [0.01, 0.25, 0.5, 0.9, 0.99])
+    @Test(
+        "truncated MP4 (moov at the end) is openFailed at every cut",
+        arguments: [0.01, 0.25, 0.5, 0.9, 0.99]
+    )
     func truncatedMoovLast(fraction: Double) throws {
         let data = try Data(contentsOf: try TestFixtures.generated("h264_aac.mp4"))
         let dir = try TemporaryDirectory()
@@ -84,8 +86,10 @@ struct HostileInputTests {
         expectTypedError(url, .openFailed)
     }
 
-    @Test("truncated faststart MP4 gives fewer frames or a typed error, never a crash or hang",
-          arguments: [0.002, 0.01, 0.3, 0.6, 0.95])
+    @Test(
+        "truncated faststart MP4 gives fewer frames or a typed error, never a crash or hang",
+        arguments: [0.002, 0.01, 0.3, 0.6, 0.95]
+    )
     func truncatedFaststart(fraction: Double) throws {
         let original = try TestFixtures.generated("h264_faststart.mp4")
         let full = try FFprobe.countFrames(original)
@@ -162,5 +166,24 @@ struct MediaLogTests {
         #expect(throws: MediaError.openFailed("", location: nil)) { try MediaInfo.probe(url.path) }
         #expect(collector.all.contains { $0.contains("moov atom not found") }, "\(collector.all)")
         #expect(MediaLog.level == .error)
+    }
+}
+
+@Suite("Deadlines")
+struct DeadlineTests {
+    @Test("a deadline that has passed stops opening with timedOut (the interrupt callback works)")
+    func openDeadline() throws {
+        let url = try TestFixtures.generated("h264_aac.mp4")
+        #expect(throws: MediaError.timedOut("", location: nil)) {
+            try VideoReader(path: url.path, options: VideoReader.Options(timeoutSeconds: 0))
+        }
+        #expect(throws: MediaError.timedOut("", location: nil)) {
+            try MediaInfo.probe(url.path, timeoutSeconds: 0)
+        }
+        // Nonsense deadlines do not trap; they fall back to the default or clamp.
+        #expect(try MediaInfo.probe(url.path, timeoutSeconds: .nan).bestVideoStream != nil)
+        #expect(try MediaInfo.probe(url.path, timeoutSeconds: .infinity).bestVideoStream != nil)
+        #expect(throws: MediaError.timedOut("", location: nil)) { try MediaInfo.probe(url.path, timeoutSeconds: -5) }
+        #expect(try VideoReader(path: url.path, options: VideoReader.Options(timeoutSeconds: 30)).nextFrame() != nil)
     }
 }

@@ -28,8 +28,11 @@ struct MediaInfoTests {
         #expect(rate.doubleValue > 0 && rate.doubleValue <= 60)
         let duration = try #require(info.duration)
         #expect(duration.seconds > 0 && duration.seconds < 3.5)
-        let hasAudio = !(try FFprobe.run(["-select_streams", "a", "-show_entries", "stream=index", "-of", "csv=p=0",
-                                          url.path]).isEmpty)
+        let hasAudio =
+            !(try FFprobe.run([
+                "-select_streams", "a", "-show_entries", "stream=index", "-of", "csv=p=0",
+                url.path,
+            ]).isEmpty)
         #expect((info.firstAudioStream != nil) == hasAudio)
         if let audio = info.firstAudioStream {
             #expect(audio.sampleRate == 48_000)
@@ -53,8 +56,10 @@ struct MediaInfoTests {
     func rotation() throws {
         let url = try TestFixtures.generated("rotated_90.mp4")
         let rotated = try MediaInfo.probe(url.path)
-        let expected = try FFprobe.run(["-select_streams", "v:0", "-show_entries", "stream_side_data=rotation",
-                                        "-of", "csv=p=0", url.path]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let expected = try FFprobe.run([
+            "-select_streams", "v:0", "-show_entries", "stream_side_data=rotation",
+            "-of", "csv=p=0", url.path,
+        ]).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(expected == "90")
         #expect(rotated.bestVideoStream?.rotation == 90)
         let plain = try MediaInfo.probe(TestFixtures.generated("h264_aac.mp4").path)

@@ -17,8 +17,10 @@ enum FFprobe {
 
     /// `best_effort_timestamp` of every decoded frame of the first video stream (ticks of its time base).
     static func frameTimestamps(_ url: URL, keyframesOnly: Bool = false) throws -> [Int64] {
-        let args = ["-select_streams", "v:0", "-show_entries", "frame=key_frame,best_effort_timestamp", "-of",
-                    "csv=p=0", url.path]
+        let args = [
+            "-select_streams", "v:0", "-show_entries", "frame=key_frame,best_effort_timestamp", "-of",
+            "csv=p=0", url.path,
+        ]
         return try run(args).split(whereSeparator: \.isNewline).compactMap { line -> Int64? in
             let parts = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count >= 2, let key = Int(parts[0]), let ts = Int64(parts[1]) else { return nil }
@@ -28,8 +30,10 @@ enum FFprobe {
 
     /// `nb_read_frames` with `-count_frames` for the first video stream.
     static func countFrames(_ url: URL) throws -> Int {
-        let out = try run(["-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames",
-                           "-of", "csv=p=0", url.path])
+        let out = try run([
+            "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames",
+            "-of", "csv=p=0", url.path,
+        ])
         guard let n = Int(out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").first ?? "") else {
             throw Failure(description: "no frame count in \(out)")
         }
@@ -38,7 +42,9 @@ enum FFprobe {
 
     /// A stream entry (`-show_entries stream=KEY`) of the first stream of `kind` (`v` or `a`).
     static func streamEntry(_ url: URL, _ kind: String, _ key: String) throws -> String {
-        let out = try run(["-select_streams", "\(kind):0", "-show_entries", "stream=\(key)", "-of", "default=nw=1", url.path])
+        let out = try run([
+            "-select_streams", "\(kind):0", "-show_entries", "stream=\(key)", "-of", "default=nw=1", url.path,
+        ])
         for line in out.split(whereSeparator: \.isNewline) where line.hasPrefix("\(key)=") {
             return String(line.dropFirst(key.count + 1)).trimmingCharacters(in: .whitespaces)
         }

@@ -8,7 +8,8 @@ import Testing
 struct VideoReaderTests {
     static let clips = [
         "h264_aac.mp4", "h264_faststart.mp4", "h264_fragmented.mp4", "h264_aac.mov", "video_only.mkv", "vp9.webm",
-        "mpeg4.avi", "odd_size.mp4", "odd_size_ffv1.mkv", "yuv444.mp4", "yuv420p10.mp4", "yuv422.mkv", "gray.mkv", "vfr.mp4",
+        "mpeg4.avi", "odd_size.mp4", "odd_size_ffv1.mkv", "yuv444.mp4", "yuv420p10.mp4", "yuv422.mkv", "gray.mkv",
+        "vfr.mp4",
         "single_frame.mp4",
     ]
 
@@ -69,8 +70,10 @@ struct VideoReaderTests {
         #expect(some == expected, "every-Nth frames differ")
     }
 
-    @Test("keyframes only: the key frames of a full ffprobe decode, and nothing else is decoded",
-          arguments: ["h264_fragmented.mp4", "h264_aac.mp4", "video_only.mkv", "vp9.webm"])
+    @Test(
+        "keyframes only: the key frames of a full ffprobe decode, and nothing else is decoded",
+        arguments: ["h264_fragmented.mp4", "h264_aac.mp4", "video_only.mkv", "vp9.webm"]
+    )
     func keyframes(name: String) throws {
         let url = try TestFixtures.generated(name)
         let tb = try FFprobe.timeBase(url, "v")
@@ -112,7 +115,10 @@ struct VideoReaderTests {
         for name in ["yuv444.mp4", "yuv420p10.mp4", "yuv422.mkv", "gray.mkv"] {
             let frame = try #require(try readAll(try TestFixtures.generated(name)).first)
             #expect(frame.width == 320 && frame.height == 240 && frame.cb.width == 160 && frame.cb.height == 120)
-            #expect(abs(frame.luma.mean - reference.luma.mean) < 3, "\(name): \(frame.luma.mean) vs \(reference.luma.mean)")
+            #expect(
+                abs(frame.luma.mean - reference.luma.mean) < 3,
+                "\(name): \(frame.luma.mean) vs \(reference.luma.mean)"
+            )
             if name == "gray.mkv" {
                 #expect(frame.cb.samples.allSatisfy { $0 == 128 } && frame.cr.samples.allSatisfy { $0 == 128 })
             } else {
@@ -155,8 +161,12 @@ struct VideoReaderTests {
             try VideoReader(path: path, options: VideoReader.Options(threads: -1))
         }
         #expect(throws: MediaError.invalidArgument("")) {
-            try VideoReader(path: path, options: VideoReader.Options(
-                mode: .timeRange(start: MediaTime(seconds: 1), end: MediaTime(seconds: 1))))
+            try VideoReader(
+                path: path,
+                options: VideoReader.Options(
+                    mode: .timeRange(start: MediaTime(seconds: 1), end: MediaTime(seconds: 1))
+                )
+            )
         }
     }
 

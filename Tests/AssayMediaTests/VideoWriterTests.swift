@@ -8,8 +8,13 @@ import Testing
 struct VideoWriterTests {
     /// Frame `i` of a synthetic clip: flat luma `30 + 6 i`, a horizontal ramp in the top 8 rows, neutral chroma.
     static func synthetic(_ i: Int, width: Int, height: Int, fps: Int = 30) throws -> Frame {
-        var f = try Frame(width: width, height: height, y: UInt8(30 + 6 * i), time: MediaTime(value: Int64(i), timescale: Int32(fps)),
-                          index: i)
+        var f = try Frame(
+            width: width,
+            height: height,
+            y: UInt8(30 + 6 * i),
+            time: MediaTime(value: Int64(i), timescale: Int32(fps)),
+            index: i
+        )
         for y in 0..<min(8, height) {
             for x in 0..<width { f.luma[x, y] = UInt8(16 + (x * 200) / max(width - 1, 1)) }
         }
@@ -40,8 +45,12 @@ struct VideoWriterTests {
     func roundTrip() throws {
         let dir = try TemporaryDirectory()
         let out = dir.path("round.mp4")
-        let writer = try VideoWriter(path: out.path, width: 160, height: 120,
-                                     options: VideoWriter.Options(crf: 18, threads: 1, gopSize: 10))
+        let writer = try VideoWriter(
+            path: out.path,
+            width: 160,
+            height: 120,
+            options: VideoWriter.Options(crf: 18, threads: 1, gopSize: 10)
+        )
         for i in 0..<30 { try writer.write(try Self.synthetic(i, width: 160, height: 120)) }
         try writer.finish()
         #expect(writer.framesWritten == 30)
@@ -63,8 +72,12 @@ struct VideoWriterTests {
     func generatorTimes() throws {
         let dir = try TemporaryDirectory()
         let out = dir.path("gen.mp4")
-        let writer = try VideoWriter(path: out.path, width: 64, height: 64,
-                                     options: VideoWriter.Options(threads: 1, frameRate: Rational(25, 1)))
+        let writer = try VideoWriter(
+            path: out.path,
+            width: 64,
+            height: 64,
+            options: VideoWriter.Options(threads: 1, frameRate: Rational(25, 1))
+        )
         for _ in 0..<10 { try writer.write(try Frame(width: 64, height: 64, y: 100)) }  // all at time zero
         try writer.finish()
         let frames = try decodeAll(out)
@@ -75,7 +88,12 @@ struct VideoWriterTests {
     func oddSizePadding() throws {
         let dir = try TemporaryDirectory()
         let out = dir.path("odd.mp4")
-        let writer = try VideoWriter(path: out.path, width: 161, height: 121, options: VideoWriter.Options(crf: 10, threads: 1))
+        let writer = try VideoWriter(
+            path: out.path,
+            width: 161,
+            height: 121,
+            options: VideoWriter.Options(crf: 10, threads: 1)
+        )
         #expect(writer.encodedWidth == 162 && writer.encodedHeight == 122)
         for i in 0..<5 {
             var f = try Frame(width: 161, height: 121, y: 60, time: MediaTime(value: Int64(i), timescale: 30))
@@ -98,8 +116,12 @@ struct VideoWriterTests {
         let dir = try TemporaryDirectory()
         for faststart in [true, false] {
             let out = dir.path("fs-\(faststart).mp4")
-            let writer = try VideoWriter(path: out.path, width: 64, height: 48,
-                                         options: VideoWriter.Options(threads: 1, faststart: faststart))
+            let writer = try VideoWriter(
+                path: out.path,
+                width: 64,
+                height: 48,
+                options: VideoWriter.Options(threads: 1, faststart: faststart)
+            )
             for i in 0..<5 { try writer.write(try Self.synthetic(i, width: 64, height: 48)) }
             try writer.finish()
             let boxes = try topLevelBoxTypes(out)
@@ -131,8 +153,14 @@ struct VideoWriterTests {
     func encoderOptions() throws {
         let dir = try TemporaryDirectory()
         let out = dir.path("gop.mp4")
-        let options = VideoWriter.Options(crf: 30, preset: "ultrafast", tune: "zerolatency", threads: 1, gopSize: 5,
-                                          x264Params: "bframes=0")
+        let options = VideoWriter.Options(
+            crf: 30,
+            preset: "ultrafast",
+            tune: "zerolatency",
+            threads: 1,
+            gopSize: 5,
+            x264Params: "bframes=0"
+        )
         let writer = try VideoWriter(path: out.path, width: 64, height: 48, options: options)
         for i in 0..<20 { try writer.write(try Self.synthetic(i, width: 64, height: 48)) }
         try writer.finish()
@@ -140,12 +168,20 @@ struct VideoWriterTests {
         #expect(keys.count == 4)  // frames 0, 5, 10, 15
         #expect(try FFprobe.streamEntry(out, "v", "has_b_frames") == "0")
         #expect(throws: MediaError.invalidArgument("")) {
-            try VideoWriter(path: dir.path("bad.mp4").path, width: 64, height: 48,
-                            options: VideoWriter.Options(crf: 99))
+            try VideoWriter(
+                path: dir.path("bad.mp4").path,
+                width: 64,
+                height: 48,
+                options: VideoWriter.Options(crf: 99)
+            )
         }
         #expect(throws: MediaError.encodeFailed("", location: nil)) {
-            try VideoWriter(path: dir.path("bad.mp4").path, width: 64, height: 48,
-                            options: VideoWriter.Options(preset: "no-such-preset"))
+            try VideoWriter(
+                path: dir.path("bad.mp4").path,
+                width: 64,
+                height: 48,
+                options: VideoWriter.Options(preset: "no-such-preset")
+            )
         }
         #expect(folderContents(dir.url).sorted() == ["gop.mp4"])
     }
@@ -155,7 +191,12 @@ struct VideoWriterTests {
         let dir = try TemporaryDirectory()
         let out = dir.path("dropped.mp4")
         do {
-            let writer = try VideoWriter(path: out.path, width: 64, height: 48, options: VideoWriter.Options(threads: 1))
+            let writer = try VideoWriter(
+                path: out.path,
+                width: 64,
+                height: 48,
+                options: VideoWriter.Options(threads: 1)
+            )
             for i in 0..<5 { try writer.write(try Self.synthetic(i, width: 64, height: 48)) }
             #expect(folderContents(dir.url).count == 1)  // the temp file exists while writing
             #expect(!fileExists(out))

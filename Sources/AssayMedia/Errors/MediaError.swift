@@ -78,12 +78,14 @@ public struct MediaError: Error, Hashable, CustomStringConvertible, Sendable {
     }
     /// Demuxing or decoding failed.
     @inline(never)
-    public static func decodeFailed(_ reason: String, location: InputLocation?, ffmpegCode: Int32? = nil) -> MediaError {
+    public static func decodeFailed(_ reason: String, location: InputLocation?, ffmpegCode: Int32? = nil) -> MediaError
+    {
         MediaError(code: .decodeFailed, reason: reason, location: location, ffmpegCode: ffmpegCode)
     }
     /// Encoding failed.
     @inline(never)
-    public static func encodeFailed(_ reason: String, location: InputLocation?, ffmpegCode: Int32? = nil) -> MediaError {
+    public static func encodeFailed(_ reason: String, location: InputLocation?, ffmpegCode: Int32? = nil) -> MediaError
+    {
         MediaError(code: .encodeFailed, reason: reason, location: location, ffmpegCode: ffmpegCode)
     }
     /// Muxing failed.

@@ -18,8 +18,12 @@ final class FFFrame {
         raw.pointee.format = format.rawValue
         raw.pointee.width = width
         raw.pointee.height = height
-        try check(av_frame_get_buffer(raw, 0), .invalidArgument, "av_frame_get_buffer(\(width)x\(height))",
-                  location: nil)
+        try check(
+            av_frame_get_buffer(raw, 0),
+            .invalidArgument,
+            "av_frame_get_buffer(\(width)x\(height))",
+            location: nil
+        )
     }
 
     /// Drops the frame's buffer references (the struct stays allocated for reuse).

@@ -41,7 +41,10 @@ func ffmpegErrorString(_ code: Int32) -> String {
 /// `AVERROR_EXIT` (the interrupt callback fired) becomes ``MediaError/Code/timedOut`` whatever `code` says.
 @discardableResult
 func check(
-    _ result: Int32, _ code: MediaError.Code, _ call: @autoclosure () -> String, location: InputLocation?
+    _ result: Int32,
+    _ code: MediaError.Code,
+    _ call: @autoclosure () -> String,
+    location: InputLocation?
 ) throws(MediaError) -> Int32 {
     guard result < 0 else { return result }
     throw mediaError(result, code, call(), location: location)
@@ -52,8 +55,12 @@ func mediaError(_ result: Int32, _ code: MediaError.Code, _ call: String, locati
     if result == FFmpegConstants.exit {
         return MediaError.timedOut("\(call): deadline passed", location: location)
     }
-    return MediaError(code: code, reason: "\(call): \(ffmpegErrorString(result))", location: location,
-                      ffmpegCode: result)
+    return MediaError(
+        code: code,
+        reason: "\(call): \(ffmpegErrorString(result))",
+        location: location,
+        ffmpegCode: result
+    )
 }
 
 /// An `AVRational` as a `MediaTime` tick count: `ticks * num / den` seconds.

@@ -33,7 +33,8 @@ final class InputContext {
         let location = InputLocation(path: path)
         let interrupt = InterruptState()
         self.interrupt = interrupt
-        timeoutNanoseconds = UInt64(max(limits.timeoutSeconds, 0.001) * 1e9)
+        let seconds = limits.timeoutSeconds.isNaN ? Limits().timeoutSeconds : limits.timeoutSeconds
+        timeoutNanoseconds = UInt64(min(max(seconds, 0), 1e6) * 1e9)  // clamped: never traps on NaN or infinity
 
         guard let ctx = avformat_alloc_context() else {
             throw MediaError.openFailed("avformat_alloc_context: out of memory", location: location)

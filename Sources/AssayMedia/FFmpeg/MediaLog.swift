@@ -82,7 +82,8 @@ public enum MediaLog {
         }
         guard level <= threshold.rawValue else { return }
         let mapped: Level =
-            level <= Level.fatal.rawValue ? .fatal
+            level <= Level.fatal.rawValue
+            ? .fatal
             : level <= Level.error.rawValue ? .error : level <= Level.warning.rawValue ? .warning : .info
         if let handler {
             handler(mapped, line)
@@ -94,9 +95,12 @@ public enum MediaLog {
 }
 
 /// The C-convention callback given to `av_log_set_callback`.
-private func assayLogCallback(_ avcl: UnsafeMutableRawPointer?, _ level: Int32, _ fmt: UnsafePointer<CChar>?,
-                              _ args: CVaListPointer?)
-{
+private func assayLogCallback(
+    _ avcl: UnsafeMutableRawPointer?,
+    _ level: Int32,
+    _ fmt: UnsafePointer<CChar>?,
+    _ args: CVaListPointer?
+) {
     guard let fmt, let args, level <= av_log_get_level() else { return }
     var printPrefix: Int32 = 1
     let line = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1024) { buffer -> String in

@@ -13,8 +13,12 @@ final class OutputContext {
         var oc: UnsafeMutablePointer<AVFormatContext>? = nil
         let status = avformat_alloc_output_context2(&oc, nil, formatName, fileURL(path))
         guard status >= 0, let oc else {
-            throw mediaError(status < 0 ? status : FFmpegConstants.muxerNotFound, .muxFailed,
-                             "avformat_alloc_output_context2(\(formatName))", location: InputLocation(path: destination))
+            throw mediaError(
+                status < 0 ? status : FFmpegConstants.muxerNotFound,
+                .muxFailed,
+                "avformat_alloc_output_context2(\(formatName))",
+                location: InputLocation(path: destination)
+            )
         }
         raw = oc
     }

@@ -8,15 +8,33 @@ final class ScaleContext {
     let sourceWidth: Int32
     let sourceHeight: Int32
 
-    init(sourceWidth: Int32, sourceHeight: Int32, sourceFormat: AVPixelFormat, width: Int32, height: Int32,
-         format: AVPixelFormat) throws(MediaError)
-    {
-        guard let s = sws_getContext(sourceWidth, sourceHeight, sourceFormat, width, height, format,
-                                     SWS_BICUBIC, nil, nil, nil)
+    init(
+        sourceWidth: Int32,
+        sourceHeight: Int32,
+        sourceFormat: AVPixelFormat,
+        width: Int32,
+        height: Int32,
+        format: AVPixelFormat
+    ) throws(MediaError) {
+        guard
+            let s = sws_getContext(
+                sourceWidth,
+                sourceHeight,
+                sourceFormat,
+                width,
+                height,
+                format,
+                SWS_BICUBIC,
+                nil,
+                nil,
+                nil
+            )
         else {
             let name = av_get_pix_fmt_name(sourceFormat).map { String(cString: $0) } ?? "\(sourceFormat.rawValue)"
-            throw MediaError.unsupportedFormat("swscale cannot convert \(name) \(sourceWidth)x\(sourceHeight)",
-                                               location: nil)
+            throw MediaError.unsupportedFormat(
+                "swscale cannot convert \(name) \(sourceWidth)x\(sourceHeight)",
+                location: nil
+            )
         }
         raw = s
         self.sourceFormat = sourceFormat

@@ -85,6 +85,8 @@ public struct StreamInfo: Sendable, Hashable, Codable {
     /// `av_display_rotation_get` and ffprobe's `rotation` report it (FFmpeg documents it as counter-clockwise;
     /// a stream copy with the legacy `-metadata:s:v rotate=90` tag reads back as 90). `nil` without a matrix.
     public var rotation: Double?
+    /// Video: the pixel (sample) aspect ratio, if the container or codec states one.
+    public var sampleAspectRatio: Rational?
 
     /// Audio: sample rate in Hz.
     public var sampleRate: Int?

@@ -12,7 +12,8 @@ extension MediaInfo {
     ///   - timeoutSeconds: Deadline for opening and analysing the file.
     /// - Throws: ``MediaError`` with ``MediaError/Code/openFailed`` (not media, zero length, unreadable),
     ///   ``MediaError/Code/noVideoStream`` or ``MediaError/Code/timedOut``.
-    public static func probe(_ path: String, requiringVideo: Bool = true, timeoutSeconds: Double = 30) throws(MediaError)
+    public static func probe(_ path: String, requiringVideo: Bool = true, timeoutSeconds: Double = 30)
+        throws(MediaError)
         -> MediaInfo
     {
         var limits = InputContext.Limits()
@@ -20,8 +21,10 @@ extension MediaInfo {
         let input = try InputContext(path: path, limits: limits)
         let info = MediaInfo(input: input)
         if requiringVideo, info.bestVideoStreamIndex == nil {
-            throw MediaError.noVideoStream("no decodable video stream in \(info.streams.count) stream(s)",
-                                           location: InputLocation(path: path))
+            throw MediaError.noVideoStream(
+                "no decodable video stream in \(info.streams.count) stream(s)",
+                location: InputLocation(path: path)
+            )
         }
         return info
     }
@@ -46,7 +49,8 @@ extension MediaInfo {
             bitRate: ctx.bit_rate > 0 ? ctx.bit_rate : nil,
             streams: streams,
             bestVideoStreamIndex: best >= 0 ? Int(best) : nil,
-            metadata: dictionary(ctx.metadata))
+            metadata: dictionary(ctx.metadata)
+        )
     }
 }
 
@@ -77,7 +81,8 @@ extension StreamInfo {
             startTime: mediaTime(st.pointee.start_time, tb),
             frameCount: st.pointee.nb_frames > 0 ? st.pointee.nb_frames : nil,
             bitRate: par.bit_rate > 0 ? par.bit_rate : nil,
-            metadata: dictionary(st.pointee.metadata))
+            metadata: dictionary(st.pointee.metadata)
+        )
         if kind == .video {
             width = par.width > 0 ? Int(par.width) : nil
             height = par.height > 0 ? Int(par.height) : nil
@@ -89,6 +94,8 @@ extension StreamInfo {
             let avg = st.pointee.avg_frame_rate
             averageFrameRate = avg.num > 0 && avg.den > 0 ? Rational(avg.num, avg.den) : nil
             rotation = displayRotation(st)
+            let sar = av_guess_sample_aspect_ratio(input.raw, st, nil)
+            sampleAspectRatio = sar.num > 0 && sar.den > 0 ? Rational(sar.num, sar.den) : nil
         } else if kind == .audio {
             sampleRate = par.sample_rate > 0 ? Int(par.sample_rate) : nil
             channels = par.ch_layout.nb_channels > 0 ? Int(par.ch_layout.nb_channels) : nil

@@ -25,6 +25,7 @@ extension VideoReader {
         /// pick (cores + 1, which measured slower than 2 on a 2-core machine). Default 2.
         public var threads: Int
         /// Deadline in seconds for opening the file, and separately for each read from it. Default 30.
+        /// 0 makes every blocking call fail at once with ``MediaError/Code/timedOut`` (used by tests).
         public var timeoutSeconds: Double
 
         /// Creates options.

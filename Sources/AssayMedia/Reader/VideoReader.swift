@@ -51,7 +51,10 @@ public final class VideoReader {
     public init(path: String, options: Options = Options()) throws(MediaError) {
         let location = InputLocation(path: path)
         guard (0...64).contains(options.threads) else {
-            throw MediaError.invalidArgument("decoder threads must be 0...64, got \(options.threads)", location: location)
+            throw MediaError.invalidArgument(
+                "decoder threads must be 0...64, got \(options.threads)",
+                location: location
+            )
         }
         if case .everyNthFrame(let n) = options.mode, n < 1 {
             throw MediaError.invalidArgument("every-Nth-frame mode needs N >= 1, got \(n)", location: location)
@@ -92,14 +95,22 @@ public final class VideoReader {
 
         decoder = try CodecContext(codec: codec)
         let dec = decoder.raw
-        try check(avcodec_parameters_to_context(dec, st.pointee.codecpar), .unsupportedFormat,
-                  "avcodec_parameters_to_context", location: location)
+        try check(
+            avcodec_parameters_to_context(dec, st.pointee.codecpar),
+            .unsupportedFormat,
+            "avcodec_parameters_to_context",
+            location: location
+        )
         dec.pointee.pkt_timebase = timeBase
         dec.pointee.thread_count = Int32(options.threads)
         dec.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
         if case .keyframesOnly = options.mode { dec.pointee.skip_frame = AVDISCARD_NONKEY }
-        try check(avcodec_open2(dec, codec, nil), .unsupportedFormat, "avcodec_open2(\(String(cString: codec.pointee.name)))",
-                  location: location)
+        try check(
+            avcodec_open2(dec, codec, nil),
+            .unsupportedFormat,
+            "avcodec_open2(\(String(cString: codec.pointee.name)))",
+            location: location
+        )
         packet = try Packet()
         decoded = try FFFrame()
 
@@ -116,8 +127,12 @@ public final class VideoReader {
     /// The stream's colour description, for an encoder that re-encodes it.
     var colorProperties: ColorProperties {
         let dec = decoder.raw.pointee
-        return ColorProperties(range: dec.color_range, space: dec.colorspace, primaries: dec.color_primaries,
-                               transfer: dec.color_trc)
+        return ColorProperties(
+            range: dec.color_range,
+            space: dec.colorspace,
+            primaries: dec.color_primaries,
+            transfer: dec.color_trc
+        )
     }
 
     /// The number of frames the decoder has output so far (including frames the mode skipped).
@@ -157,7 +172,9 @@ public final class VideoReader {
                 return nil
             }
             guard received == FFmpegConstants.eagain else {
-                throw mediaError(received, .decodeFailed, "avcodec_receive_frame", location: input.location)
+                // With frame threading a damaged packet's error surfaces here: skip it like a send error.
+                try noteDecodeError(received, "avcodec_receive_frame", offset: input.bytePosition)
+                continue
             }
             if sentFlush {  // EAGAIN after the flush packet should not happen; treat as the end.
                 finished = true
@@ -197,12 +214,22 @@ public final class VideoReader {
         packetPending = false
         packet.unref()
         if sent < 0 {
-            // A damaged packet: skip it like the ffmpeg CLI does, but give up on a run of them.
-            consecutiveDecodeErrors += 1
-            if consecutiveDecodeErrors >= VideoReader.maxConsecutiveDecodeErrors || sent == FFmpegConstants.exit {
-                throw mediaError(sent, .decodeFailed, "avcodec_send_packet (\(consecutiveDecodeErrors) bad packets in a row)",
-                                 location: InputLocation(path: path, offset: position >= 0 ? position : input.bytePosition))
-            }
+            try noteDecodeError(sent, "avcodec_send_packet", offset: position >= 0 ? position : input.bytePosition)
+        }
+    }
+
+    /// A damaged packet or frame: skip it like the ffmpeg CLI does, but give up after a run of them.
+    private func noteDecodeError(_ code: Int32, _ call: String, offset: Int64?) throws(MediaError) {
+        consecutiveDecodeErrors += 1
+        if consecutiveDecodeErrors >= VideoReader.maxConsecutiveDecodeErrors || code == FFmpegConstants.exit
+            || code == FFmpegConstants.averror(ENOMEM)
+        {
+            throw mediaError(
+                code,
+                .decodeFailed,
+                "\(call) (\(consecutiveDecodeErrors) errors in a row)",
+                location: InputLocation(path: path, offset: offset)
+            )
         }
     }
 
@@ -243,8 +270,14 @@ public final class VideoReader {
         var source = raw
         if format != AV_PIX_FMT_YUV420P && format != AV_PIX_FMT_YUVJ420P {
             if scaler == nil || !(scaler!.matches(width: width, height: height, format: format)) {
-                scaler = try ScaleContext(sourceWidth: width, sourceHeight: height, sourceFormat: format,
-                                          width: width, height: height, format: AV_PIX_FMT_YUV420P)
+                scaler = try ScaleContext(
+                    sourceWidth: width,
+                    sourceHeight: height,
+                    sourceFormat: format,
+                    width: width,
+                    height: height,
+                    format: AV_PIX_FMT_YUV420P
+                )
                 converted = try FFFrame(format: AV_PIX_FMT_YUV420P, width: width, height: height)
             }
             guard let scaler, let converted else { fatalError("scaler set above") }
@@ -254,7 +287,10 @@ public final class VideoReader {
                 }
             }
             guard scaled == height else {
-                throw MediaError.unsupportedFormat("swscale converted \(scaled) of \(height) rows", location: input.location)
+                throw MediaError.unsupportedFormat(
+                    "swscale converted \(scaled) of \(height) rows",
+                    location: input.location
+                )
             }
             source = converted.raw
         }
@@ -270,9 +306,13 @@ func withDataPointers<R>(
     let data: [UnsafeMutablePointer<UInt8>?] = [
         frame.pointee.data.0, frame.pointee.data.1, frame.pointee.data.2, frame.pointee.data.3,
     ]
-    let lines: [Int32] = [frame.pointee.linesize.0, frame.pointee.linesize.1, frame.pointee.linesize.2,
-                          frame.pointee.linesize.3]
-    return data.withUnsafeBufferPointer { d in lines.withUnsafeBufferPointer { l in body(d.baseAddress!, l.baseAddress!) } }
+    let lines: [Int32] = [
+        frame.pointee.linesize.0, frame.pointee.linesize.1, frame.pointee.linesize.2,
+        frame.pointee.linesize.3,
+    ]
+    return data.withUnsafeBufferPointer { d in
+        lines.withUnsafeBufferPointer { l in body(d.baseAddress!, l.baseAddress!) }
+    }
 }
 
 /// Calls `body` with an `AVFrame`'s plane pointers and line sizes as C arrays (`sws_scale` source).
@@ -284,9 +324,13 @@ func withSourcePointers<R>(
         UnsafePointer(frame.pointee.data.0), UnsafePointer(frame.pointee.data.1),
         UnsafePointer(frame.pointee.data.2), UnsafePointer(frame.pointee.data.3),
     ]
-    let lines: [Int32] = [frame.pointee.linesize.0, frame.pointee.linesize.1, frame.pointee.linesize.2,
-                          frame.pointee.linesize.3]
-    return data.withUnsafeBufferPointer { d in lines.withUnsafeBufferPointer { l in body(d.baseAddress!, l.baseAddress!) } }
+    let lines: [Int32] = [
+        frame.pointee.linesize.0, frame.pointee.linesize.1, frame.pointee.linesize.2,
+        frame.pointee.linesize.3,
+    ]
+    return data.withUnsafeBufferPointer { d in
+        lines.withUnsafeBufferPointer { l in body(d.baseAddress!, l.baseAddress!) }
+    }
 }
 
 /// Copies the three planes of a YUV 4:2:0 8-bit `AVFrame` into a tightly packed ``Frame``.
@@ -294,7 +338,8 @@ func copyFrame(_ raw: UnsafeMutablePointer<AVFrame>, width: Int, height: Int, lo
     throws(MediaError) -> Frame
 {
     let c = Frame.chromaSize(width: width, height: height)
-    func plane(_ data: UnsafeMutablePointer<UInt8>?, _ linesize: Int32, _ w: Int, _ h: Int) throws(MediaError) -> Plane {
+    func plane(_ data: UnsafeMutablePointer<UInt8>?, _ linesize: Int32, _ w: Int, _ h: Int) throws(MediaError) -> Plane
+    {
         guard let data else { throw MediaError.decodeFailed("decoded frame lacks a plane", location: location) }
         let samples = [UInt8](unsafeUninitializedCapacity: w * h) { buffer, count in
             let base = buffer.baseAddress!

@@ -11,12 +11,14 @@ import Darwin
 ///
 /// Frames stream through one at a time (reader → closure → writer), so memory stays bounded whatever the
 /// clip's length. The output is written atomically: on any error, including one thrown by the closure, no
-/// output file appears. The input is only read.
+/// output file appears. The input is only read. The display rotation, pixel aspect ratio and colour
+/// description of the input's video stream carry over to the output.
 public enum Transcoder {
     /// How to transcode.
     public struct Options: Sendable, Hashable {
-        /// Reader settings; the mode selects the frames that are re-encoded. In ``VideoReader/Mode/timeRange(start:end:)``
-        /// mode output times start at zero (frames and audio are shifted back by `start`).
+        /// Reader settings; the mode selects the frames that are re-encoded. In
+        /// ``VideoReader/Mode/timeRange(start:end:)`` mode output times start at zero (frames and audio are
+        /// shifted back by `start`).
         public var reader: VideoReader.Options
         /// Encoder and muxer settings. Its `audio` is ignored (see ``copyAudio``).
         public var writer: VideoWriter.Options
@@ -26,9 +28,12 @@ public enum Transcoder {
         public var copyAudio: Bool
 
         /// Creates options.
-        public init(reader: VideoReader.Options = VideoReader.Options(), writer: VideoWriter.Options = VideoWriter.Options(),
-                    frameRate: Rational? = nil, copyAudio: Bool = true)
-        {
+        public init(
+            reader: VideoReader.Options = VideoReader.Options(),
+            writer: VideoWriter.Options = VideoWriter.Options(),
+            frameRate: Rational? = nil,
+            copyAudio: Bool = true
+        ) {
             self.reader = reader
             self.writer = writer
             self.frameRate = frameRate
@@ -57,7 +62,10 @@ public enum Transcoder {
     /// - Throws: ``MediaError``, or whatever `process` throws; in every case no output file is produced.
     @discardableResult
     public static func transcode(
-        input: String, output: String, options: Options = Options(), process: ((inout Frame) throws -> Void)? = nil
+        input: String,
+        output: String,
+        options: Options = Options(),
+        process: ((inout Frame) throws -> Void)? = nil
     ) throws -> Summary {
         if samePath(input, output) {
             throw MediaError.invalidArgument("output would overwrite the input", location: InputLocation(path: output))
@@ -83,16 +91,29 @@ public enum Transcoder {
             }
             writerOptions.frameRate = r
         }
+        // Keep what a player needs to show the picture as the input did.
+        if options.writer.rotation == nil { writerOptions.rotation = reader.stream.rotation }
+        if options.writer.sampleAspectRatio == Rational(1, 1), let sar = reader.stream.sampleAspectRatio, sar.isValid {
+            writerOptions.sampleAspectRatio = sar
+        }
         let tb = reader.stream.timeBase
         if tb.numerator == 1, tb.denominator >= 1000, options.writer.timescale == VideoWriter.Options().timescale {
             writerOptions.timescale = tb.denominator
         }
 
         guard let first = try reader.nextFrame() else {
-            throw MediaError.decodeFailed("the video stream has no decodable frame", location: InputLocation(path: input))
+            throw MediaError.decodeFailed(
+                "the video stream has no decodable frame",
+                location: InputLocation(path: input)
+            )
         }
-        let writer = try VideoWriter(path: output, width: first.width, height: first.height, options: writerOptions,
-                                     color: reader.colorProperties)
+        let writer = try VideoWriter(
+            path: output,
+            width: first.width,
+            height: first.height,
+            options: writerOptions,
+            color: reader.colorProperties
+        )
         var processed = 0
         do {
             var next: Frame? = first
@@ -108,8 +129,12 @@ public enum Transcoder {
             writer.cancel()
             throw error
         }
-        return Summary(framesProcessed: processed, videoPackets: writer.packetsWritten,
-                       audioPackets: writer.audioPacketsWritten, input: reader.info)
+        return Summary(
+            framesProcessed: processed,
+            videoPackets: writer.packetsWritten,
+            audioPackets: writer.audioPacketsWritten,
+            input: reader.info
+        )
     }
 
     /// Whether two paths name the same file (by device and inode when both exist).

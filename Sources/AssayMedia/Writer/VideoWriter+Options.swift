@@ -55,12 +55,27 @@ extension VideoWriter {
         public var timescale: Int32
         /// An audio stream to copy into the output, or `nil` for video only.
         public var audio: AudioCopy?
+        /// Display rotation written as the video track's display matrix, in the convention of
+        /// ``StreamInfo/rotation`` (what `av_display_rotation_get` and ffprobe report); `nil` or 0 writes none.
+        public var rotation: Double?
+        /// Pixel (sample) aspect ratio of the encoded video. Default 1:1 (square pixels).
+        public var sampleAspectRatio: Rational
 
         /// Creates options.
         public init(
-            crf: Int = 18, preset: String = "veryfast", tune: String? = nil, threads: Int = 0, gopSize: Int? = nil,
-            frameRate: Rational = Rational(30, 1), x264Params: String? = nil, container: Container? = nil,
-            faststart: Bool = true, timescale: Int32 = 90_000, audio: AudioCopy? = nil
+            crf: Int = 18,
+            preset: String = "veryfast",
+            tune: String? = nil,
+            threads: Int = 0,
+            gopSize: Int? = nil,
+            frameRate: Rational = Rational(30, 1),
+            x264Params: String? = nil,
+            container: Container? = nil,
+            faststart: Bool = true,
+            timescale: Int32 = 90_000,
+            audio: AudioCopy? = nil,
+            rotation: Double? = nil,
+            sampleAspectRatio: Rational = Rational(1, 1)
         ) {
             self.crf = crf
             self.preset = preset
@@ -73,6 +88,8 @@ extension VideoWriter {
             self.faststart = faststart
             self.timescale = timescale
             self.audio = audio
+            self.rotation = rotation
+            self.sampleAspectRatio = sampleAspectRatio
         }
     }
 }

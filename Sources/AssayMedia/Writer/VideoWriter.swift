@@ -79,13 +79,23 @@ public final class VideoWriter {
             throw MediaError.invalidArgument("crf must be 0...51, got \(options.crf)", location: location)
         }
         guard (0...64).contains(options.threads) else {
-            throw MediaError.invalidArgument("encoder threads must be 0...64, got \(options.threads)", location: location)
+            throw MediaError.invalidArgument(
+                "encoder threads must be 0...64, got \(options.threads)",
+                location: location
+            )
         }
         guard options.frameRate.isValid, options.frameRate.doubleValue <= 1000 else {
             throw MediaError.invalidArgument("frame rate \(options.frameRate) out of range", location: location)
         }
         guard options.timescale > 0 else {
             throw MediaError.invalidArgument("timescale must be positive", location: location)
+        }
+        guard options.sampleAspectRatio.isValid else {
+            throw MediaError.invalidArgument(
+                "sample aspect ratio \(options.sampleAspectRatio) is not positive", location: location)
+        }
+        if let rotation = options.rotation, !rotation.isFinite {
+            throw MediaError.invalidArgument("rotation must be finite", location: location)
         }
         if let gop = options.gopSize, !(1...10_000).contains(gop) {
             throw MediaError.invalidArgument("GOP size must be 1...10000, got \(gop)", location: location)
@@ -118,7 +128,8 @@ public final class VideoWriter {
         enc.pointee.pix_fmt = AV_PIX_FMT_YUV420P
         enc.pointee.time_base = timeBase
         enc.pointee.framerate = AVRational(num: options.frameRate.numerator, den: options.frameRate.denominator)
-        enc.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        let sar = AVRational(num: options.sampleAspectRatio.numerator, den: options.sampleAspectRatio.denominator)
+        enc.pointee.sample_aspect_ratio = sar
         enc.pointee.thread_count = Int32(options.threads)
         if let gop = options.gopSize { enc.pointee.gop_size = Int32(gop) }
         if let color {
@@ -134,8 +145,12 @@ public final class VideoWriter {
         if let tune = options.tune { x264Options.append(("tune", tune)) }
         if let params = options.x264Params { x264Options.append(("x264-params", params)) }
         for (key, value) in x264Options {
-            try check(av_opt_set(enc.pointee.priv_data, key, value, 0), .invalidArgument,
-                      "libx264 option \(key)=\(value)", location: location)
+            try check(
+                av_opt_set(enc.pointee.priv_data, key, value, 0),
+                .invalidArgument,
+                "libx264 option \(key)=\(value)",
+                location: location
+            )
         }
         try check(avcodec_open2(enc, codec, nil), .encodeFailed, "avcodec_open2(libx264)", location: location)
 
@@ -144,10 +159,24 @@ public final class VideoWriter {
             throw MediaError.muxFailed("avformat_new_stream: out of memory", location: location)
         }
         videoStream = vst
-        try check(avcodec_parameters_from_context(vst.pointee.codecpar, enc), .muxFailed,
-                  "avcodec_parameters_from_context", location: location)
+        try check(
+            avcodec_parameters_from_context(vst.pointee.codecpar, enc),
+            .muxFailed,
+            "avcodec_parameters_from_context",
+            location: location
+        )
         vst.pointee.time_base = timeBase
         vst.pointee.avg_frame_rate = enc.pointee.framerate
+        vst.pointee.sample_aspect_ratio = sar
+        if let rotation = options.rotation, rotation != 0 {
+            guard let side = av_stream_new_side_data(vst, AV_PKT_DATA_DISPLAYMATRIX, 9 * MemoryLayout<Int32>.size)
+            else {
+                throw MediaError.muxFailed("av_stream_new_side_data: out of memory", location: location)
+            }
+            // FFmpeg 5.1's mov muxer and demuxer negate the angle on a round trip (checked in the tests against
+            // ffprobe), so the matrix gets -rotation for the file to read back as `rotation`.
+            side.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_set($0, -rotation) }
+        }
 
         // Audio stream copy.
         if let audio = options.audio {
@@ -155,14 +184,20 @@ public final class VideoWriter {
             let ipar = source.stream.pointee.codecpar!
             if avformat_query_codec(oc.pointee.oformat, ipar.pointee.codec_id, FF_COMPLIANCE_NORMAL) != 1 {
                 let name = avcodec_get_name(ipar.pointee.codec_id).map { String(cString: $0) } ?? "?"
-                throw MediaError.unsupportedFormat("\(container.rawValue) cannot carry \(name) audio",
-                                                   location: InputLocation(path: audio.path))
+                throw MediaError.unsupportedFormat(
+                    "\(container.rawValue) cannot carry \(name) audio",
+                    location: InputLocation(path: audio.path)
+                )
             }
             guard let ast = avformat_new_stream(oc, nil) else {
                 throw MediaError.muxFailed("avformat_new_stream: out of memory", location: location)
             }
-            try check(avcodec_parameters_copy(ast.pointee.codecpar, ipar), .muxFailed, "avcodec_parameters_copy",
-                      location: location)
+            try check(
+                avcodec_parameters_copy(ast.pointee.codecpar, ipar),
+                .muxFailed,
+                "avcodec_parameters_copy",
+                location: location
+            )
             ast.pointee.codecpar.pointee.codec_tag = 0
             ast.pointee.time_base = source.stream.pointee.time_base
             audioSource = source
@@ -175,10 +210,16 @@ public final class VideoWriter {
         }
 
         encoderFrame = try FFFrame(format: AV_PIX_FMT_YUV420P, width: Int32(encodedWidth), height: Int32(encodedHeight))
-        encoderFrame.raw.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        encoderFrame.raw.pointee.sample_aspect_ratio = sar
         packet = try Packet()
-        let ticksPerFrame = av_rescale_q(1, AVRational(num: options.frameRate.denominator,
-                                                       den: options.frameRate.numerator), timeBase)
+        let ticksPerFrame = av_rescale_q(
+            1,
+            AVRational(
+                num: options.frameRate.denominator,
+                den: options.frameRate.numerator
+            ),
+            timeBase
+        )
         frameTicks = max(ticksPerFrame, 1)
 
         try output.open()
@@ -203,7 +244,8 @@ public final class VideoWriter {
             guard frame.width == width, frame.height == height else {
                 throw MediaError.invalidArgument(
                     "frame is \(frame.width)x\(frame.height), writer expects \(width)x\(height)",
-                    location: InputLocation(path: path))
+                    location: InputLocation(path: path)
+                )
             }
             let f = encoderFrame.raw
             try check(av_frame_make_writable(f), .encodeFailed, "av_frame_make_writable", location: output.location)
@@ -216,7 +258,12 @@ public final class VideoWriter {
             lastPTS = pts
             f.pointee.pts = pts
             f.pointee.pict_type = AV_PICTURE_TYPE_NONE
-            try check(avcodec_send_frame(encoder.raw, f), .encodeFailed, "avcodec_send_frame", location: output.location)
+            try check(
+                avcodec_send_frame(encoder.raw, f),
+                .encodeFailed,
+                "avcodec_send_frame",
+                location: output.location
+            )
             framesWritten += 1
             try drainEncoder()
         } catch {
@@ -297,8 +344,12 @@ public final class VideoWriter {
                 av_packet_rescale_ts(p, ist.pointee.time_base, ast.pointee.time_base)
                 p.pointee.stream_index = ast.pointee.index
                 p.pointee.pos = -1
-                try check(av_interleaved_write_frame(oc, p), .muxFailed, "av_interleaved_write_frame(audio)",
-                          location: location)
+                try check(
+                    av_interleaved_write_frame(oc, p),
+                    .muxFailed,
+                    "av_interleaved_write_frame(audio)",
+                    location: location
+                )
             }
             audioPacketsWritten += 1
         }
@@ -325,7 +376,9 @@ private func fill(_ dst: UnsafeMutablePointer<UInt8>?, _ linesize: Int32, from p
 extension MediaTime {
     fileprivate static func + (lhs: MediaTime, rhs: MediaTime) -> MediaTime {
         if lhs.timescale == rhs.timescale { return MediaTime(value: lhs.value + rhs.value, timescale: lhs.timescale) }
-        return MediaTime(value: ticks(lhs, AVRational(num: 1, den: 1_000_000)) + ticks(rhs, AVRational(num: 1, den: 1_000_000)),
-                         timescale: 1_000_000)
+        return MediaTime(
+            value: ticks(lhs, AVRational(num: 1, den: 1_000_000)) + ticks(rhs, AVRational(num: 1, den: 1_000_000)),
+            timescale: 1_000_000
+        )
     }
 }

@@ -48,8 +48,8 @@ struct TamperInteropTests {
             let i = try locate(find(Array("c2sh".utf8), in: b, from: Int(c2pa.offset)))
             b[i + 4] ^= 0x55
         case .claimByte:
-            let i = try locate(find(Array("xmp.iid:".utf8), in: b, from: Int(c2pa.offset)))
-            b[i + 8] = b[i + 8] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
+            let i = try locate(find(Array("interop-harness".utf8), in: b, from: Int(c2pa.offset)))
+            b[i] = UInt8(ascii: "I")
         case .signatureByte:
             b[Int(c2pa.end) - 1] ^= 0x01
         case .removed:
@@ -58,14 +58,14 @@ struct TamperInteropTests {
         return b
     }
 
-    @Test("state and failure codes agree with c2pa-python", arguments: Variant.allCases)
-    func agree(variant: Variant) throws {
+    @Test("state and failure codes agree with c2pa-python", arguments: Variant.allCases, [2, 1])
+    func agree(variant: Variant, claimVersion: Int) throws {
         let pki = try TestPKI.shared.get()
         _ = try pki.identity(.es256)
         let dir = try TemporaryDirectory()
         let signed = dir.path("py-signed.mp4")
         try Interop.sign(try TestFixtures.generated("h264_aac.mp4"), signed, cert: pki.certPath(.es256),
-                         key: pki.keyPath(.es256), alg: "es256")
+                         key: pki.keyPath(.es256), alg: "es256", claimVersion: claimVersion)
         let file = dir.path("variant.mp4")
         try Data(try Self.tamper(Array(try Data(contentsOf: signed)), variant)).write(to: file)
         var trust = pki.trust
@@ -91,7 +91,7 @@ struct TamperInteropTests {
             ourState = "ManifestNotFound"
         }
         let pyState = py.state ?? (py.error?.contains("ManifestNotFound") == true ? "ManifestNotFound" : "error")
-        print("| \(variant.rawValue) | c2pa-python \(pyState) \(py.failures) | Assay \(ourState) \(ourFailures) |")
+        print("| v\(claimVersion) \(variant.rawValue) | c2pa-python \(pyState) \(py.failures) | Assay \(ourState) \(ourFailures) |")
         #expect(ourState == pyState)
         #expect(Set(ourFailures) == Set(py.failures))
         if variant == .untouched {

@@ -18,6 +18,8 @@ public struct ValidationReport: Sendable {
     /// Per-ingredient results (c2pa-rs `ingredientDeltas`): the ingredient assertion's URI and the
     /// statuses of validating the ingredient's manifest.
     public let ingredientDeltas: [(uri: String, statuses: [ManifestEvidence.Status])]
+    /// Serial number (decimal) of the active manifest's signing certificate.
+    public let certificateSerial: String?
 
     /// The active manifest.
     public var activeManifest: Manifest? { store.activeManifest }
@@ -53,25 +55,31 @@ public struct ValidationReport: Sendable {
             md["claim_generator_info"] = m.claimGeneratorInfo.map(\.jsonValue)
             if let t = m.claim["dc:title"]?.textValue { md["title"] = t }
             if let i = m.claim["instanceID"]?.textValue { md["instance_id"] = i }
+            md["claim_version"] = m.isV2 ? 2 : 1
+            let created = Set((m.claim["created_assertions"]?.arrayValue ?? []).compactMap(HashedURI.init(cbor:))
+                .compactMap { $0.url.split(separator: "/").last.map(String.init) })
             md["assertions"] = m.assertions.compactMap { box -> [String: Any]? in
-                guard let l = box.label, !l.hasPrefix("c2pa.hash") else { return nil }
+                guard let l = box.label, !l.hasPrefix("c2pa.ingredient") else { return nil }
+                var d: [String: Any] = ["label": l]
                 if let p = box.contents(ofType: "cbor").first, let c = try? CBOR.decode(p) {
-                    return ["label": l, "data": c.jsonValue]
+                    d["data"] = c.jsonValue
+                } else if let p = box.contents(ofType: "json").first,
+                          let j = try? JSONSerialization.jsonObject(with: Data(p)) {
+                    d["data"] = j
                 }
-                if let p = box.contents(ofType: "json").first,
-                   let j = try? JSONSerialization.jsonObject(with: Data(p)) {
-                    return ["label": l, "data": j]
-                }
-                return ["label": l]
+                if m.isV2 && created.contains(l) { d["created"] = true }
+                return d
             }
             md["ingredients"] = m.assertions.filter { ($0.label ?? "").hasPrefix("c2pa.ingredient") }.compactMap {
                 box -> Any? in box.contents(ofType: "cbor").first.flatMap { try? CBOR.decode($0) }?.jsonValue
             }
             if m.label == store.activeManifest?.label, let signer {
+                // Field names and values as c2pa-rs prints them ("issuer" is the signer's organisation).
                 var si: [String: Any] = [:]
-                if let a = signer.algorithm { si["alg"] = a }
-                if let i = signer.issuer { si["issuer"] = i }
+                if let a = signer.algorithm { si["alg"] = a == "Ed25519" ? a : a.prefix(1) + a.dropFirst().lowercased() }
+                if let o = signer.organization { si["issuer"] = o }
                 if let c = signer.commonName { si["common_name"] = c }
+                if let s = certificateSerial { si["cert_serial_number"] = s }
                 if let t = signer.time { si["time"] = t }
                 md["signature_info"] = si
             }
@@ -141,7 +149,7 @@ public enum ManifestValidator {
         }
         let signer = v.validate(active, bindToAsset: true, depth: 0)
         return ValidationReport(state: v.state(), statuses: v.statuses, store: store, signer: signer,
-                                ingredientDeltas: v.deltas)
+                                ingredientDeltas: v.deltas, certificateSerial: v.serial)
     }
 
     struct Run {
@@ -152,6 +160,7 @@ public enum ManifestValidator {
         var statuses = [ManifestEvidence.Status]()
         var deltas = [(uri: String, statuses: [ManifestEvidence.Status])]()
         var visited = Set<String>()
+        var serial: String?
 
         mutating func add(_ code: String, _ kind: ManifestEvidence.Status.Kind, url: String?, _ explanation: String) {
             statuses.append(.init(code: code, url: url, explanation: explanation, kind: kind))
@@ -241,6 +250,7 @@ public enum ManifestValidator {
                 return nil
             }
             let leaf = certs[0]
+            if serial == nil { serial = leaf.serialNumber }
             let signer = ManifestEvidence.Signer(commonName: leaf.subjectCommonName,
                                                  organization: leaf.subjectOrganization,
                                                  issuer: leaf.issuerOrganization ?? leaf.issuerCommonName,

@@ -91,6 +91,7 @@ struct KeyScorer {
         var z: Double
         var slot: Int
         var decoded: PayloadCodec.Decoded
+        var soft: [Double]
         var candidates: [(z: Double, index: Int, shift: (Int, Int))]
     }
 
@@ -105,11 +106,12 @@ struct KeyScorer {
         }
         candidates.sort { $0.z > $1.z }
         guard let best = candidates.first else {
-            return WindowScore(z: 0, slot: -1, decoded: .init(payload: 0, crcValid: false), candidates: [])
+            return WindowScore(z: 0, slot: -1, decoded: .init(payload: 0, crcValid: false), soft: [], candidates: [])
         }
         let s = window.spectra[best.index]
-        let decoded = PayloadCodec.decode(softBits(re: s.re, im: s.im, shift: best.shift))
-        return WindowScore(z: best.z, slot: s.hypothesis.slot, decoded: decoded, candidates: candidates)
+        let soft = softBits(re: s.re, im: s.im, shift: best.shift)
+        return WindowScore(z: best.z, slot: s.hypothesis.slot, decoded: PayloadCodec.decode(soft), soft: soft,
+                           candidates: candidates)
     }
 
     func evidence(windows: [WindowAnalysis], falsePositiveRate: Double, fingerprint: String) -> WatermarkEvidence {
@@ -120,6 +122,8 @@ struct KeyScorer {
         var segments: [WatermarkEvidence.Segment] = []
         var minP = 1.0
         var votes: [UInt64: Int] = [:]
+        var combined = [Double](repeating: 0, count: PayloadCodec.codedBits)
+        var combinedWindows = 0
         for window in windows {
             var score = score(window)
             let p = WatermarkDetector.pValue(z: score.z, hypotheses: Self.hypothesesPerWindow)
@@ -143,6 +147,12 @@ struct KeyScorer {
                     payload = score.decoded.payload
                     votes[score.decoded.payload, default: 0] += 1
                 }
+                // Soft combining across present windows (normalised so each window weighs by its SNR).
+                let rms = (score.soft.reduce(0) { $0 + $1 * $1 } / Double(max(1, score.soft.count))).squareRoot()
+                if rms > 0 && score.soft.count == combined.count {
+                    for i in 0..<combined.count { combined[i] += score.soft[i] / rms * score.z }
+                    combinedWindows += 1
+                }
             }
             minP = min(minP, p)
             segments.append(
@@ -151,7 +161,11 @@ struct KeyScorer {
                     present: present, payload: payload))
         }
         let clipP = min(1, minP * windowCount)
-        let payload = votes.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }?.key
+        var payload = votes.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }?.key
+        if payload == nil && combinedWindows > 1 {
+            let decoded = PayloadCodec.decode(combined)
+            if decoded.crcValid { payload = decoded.payload }
+        }
         return WatermarkEvidence(
             present: clipP <= falsePositiveRate, pValue: clipP, threshold: falsePositiveRate,
             payload: clipP <= falsePositiveRate ? payload : nil, segments: segments, keyFingerprint: fingerprint)

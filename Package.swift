@@ -26,6 +26,7 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
 
         // The shared model: pure Swift, no dependencies.
         .target(name: "AssayCore", swiftSettings: strictSettings),
@@ -46,7 +47,7 @@ let package = Package(
             name: "Assay",
             dependencies: [
                 "AssayCore", "AssayBMFF", "AssayMedia", "AssayC2PA", "AssayWatermark", "AssayClassifier", "AssayArchive",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "CFreeType", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
         // The CLI: parses arguments and prints, nothing else.

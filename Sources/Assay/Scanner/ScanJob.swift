@@ -9,7 +9,7 @@ import Foundation
 /// a run starts, then appended to (one flushed line per finished file), and all reports are rewritten
 /// atomically when the run ends. A run killed at any point and started again with the same output
 /// folder scans each file exactly once.
-public final class Scanner: Sendable {
+public final class ScanJob: Sendable {
     /// Options of a scan.
     public struct Options: Sendable {
         /// Worker threads (files verified at once).

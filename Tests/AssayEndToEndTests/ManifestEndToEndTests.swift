@@ -42,9 +42,12 @@ struct ManifestEndToEndTests {
         #expect(verify.status == 0, "\(verify.stdoutText)\(verify.stderrText)")
         #expect(verify.stdoutText.contains("Trusted"))
 
-        let json = try e.run(["verify", out.path, "--json"])
+        let json = try e.run(["verify", out.path, "--c2pa-json"])
         let obj = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
         #expect(obj?["validation_state"] as? String == "Trusted")
+        let full = try JSONSerialization.jsonObject(with: try e.run(["verify", out.path, "--json"]).stdout) as? [String: Any]
+        #expect(full?["schema"] as? String == "assay.verify/1")
+        #expect((full?["c2pa"] as? [String: Any])?["validation_state"] as? String == "Trusted")
 
         // No trust anchors configured: Valid but untrusted → 4.
         let other = try TemporaryDirectory()

@@ -145,9 +145,9 @@ public final class CaptionBurner: @unchecked Sendable {
         // The band hugs the text; on frames narrower than the caption the text is clipped at the band.
         let pad = max(2, px / 4)
         let margin = max(2, min(frameWidth, frameHeight) / 30)
-        let bandW = min(frameWidth - margin, textWidth + 2 * pad)
-        let bandH = min(frameHeight - margin, lineHeight + 2 * pad)
-        let band = (x: margin, y: max(0, frameHeight - margin - bandH), w: max(1, bandW - margin / 2), h: bandH)
+        let bandW = max(1, min(frameWidth - 2 * margin, textWidth + 2 * pad))
+        let bandH = max(1, min(frameHeight - 2 * margin, lineHeight + 2 * pad))
+        let band = (x: margin, y: max(0, frameHeight - margin - bandH), w: bandW, h: bandH)
         return Mask(width: textWidth, height: lineHeight, alpha: alpha, band: band,
                     origin: (band.x + pad, band.y + pad))
     }

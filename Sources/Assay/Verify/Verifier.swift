@@ -150,6 +150,15 @@ public final class Verifier: ClipVerifying, @unchecked Sendable {
             }
         }
         let classified = frames.classifierEvidence()
+        if !isBMFF, manifest == nil, watermark == nil {
+            // Nothing here can carry or reveal provenance: C2PA is read from ISO BMFF only, and the
+            // watermark lane did not run. The classifier's finding is still reported.
+            var why = ["C2PA manifests are read from MP4/MOV (ISO BMFF) files only; this file is \(file.format ?? "not one")"]
+            if watermarkKey == nil { why.append("the watermark lane is off (no key), so nothing could reveal provenance") }
+            let v = Verdict(outcome: .unsupported, reasons: why + reasons, classifier: classified)
+            return VerifyReport(file: file, verdict: v, aigc: aigc, elapsedSeconds: Date().timeIntervalSince(start),
+                                thumbnails: frames.thumbnails)
+        }
 
         var verdict = Verdict.fuse(manifest: manifest, watermark: watermark, classifier: classified)
         verdict.reasons += reasons

@@ -18,6 +18,11 @@ public struct ScanInputEnumerator: Sendable {
         public var path: String
         /// What went wrong.
         public var message: String
+        /// Creates a problem record.
+        public init(path: String, message: String) {
+            self.path = path
+            self.message = message
+        }
     }
 
     /// The enumeration's result.

@@ -137,6 +137,18 @@ import Testing
             #expect(e != nil)
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).isEmpty)
         }
+        // Writing over the input (here through a symlink) is refused; the input is unchanged.
+        let copy = try dir.write("copy.mp4", try Helpers.bytes(input))
+        let link = dir.path("link.mp4").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: copy.path)
+        let copyEditor = try BoxEditor(source: try FileByteSource(path: copy.path))
+        let same = #expect(throws: BMFFError.self) {
+            _ = try copyEditor.apply([.insert(Helpers.thousandByteUUIDBox())], to: link)
+        }
+        #expect(same?.code == .invalidEdit)
+        #expect(try Helpers.bytes(copy) == Helpers.bytes(input))
+        try FileManager.default.removeItem(atPath: link)
+        try FileManager.default.removeItem(at: copy)
         let e = #expect(throws: BMFFError.self) { _ = try editor.apply([.remove(editor.tree.first("mdat")!)], to: out) }
         #expect(e?.code == .offsetOutOfRange)
         #expect(e?.location.path == input.path)

@@ -36,11 +36,16 @@ public struct BoxEditor: Sendable {
     }
 
     /// Writes the edited file to a temp file beside `destinationPath` and returns it uncommitted.
-    /// - Throws: ``BMFFError`` for invalid edits, offsets pointing outside the kept data
+    /// - Throws: ``BMFFError`` for invalid edits (including an output path that names the input
+    ///   file, through any link), offsets pointing outside the kept data
     ///   (``BMFFError/Code/offsetOutOfRange``), offsets that no longer fit their fields
     ///   (``BMFFError/Code/offsetOverflow``), malformed tables and I/O failures; nothing is left behind.
     public func apply(_ edits: [BoxEdit], to destinationPath: String) throws -> PendingOutput {
         let plan = try plan(edits)
+        if let file = source as? FileByteSource, Syscall.isSameFile(destinationPath, as: file.fd) {
+            throw BMFFError.invalidEdit(
+                "the output \(destinationPath) is the input file; inputs are never modified", at: location(nil))
+        }
         let writer: AtomicFileWriter
         do {
             writer = try AtomicFileWriter(destinationPath: destinationPath)

@@ -81,4 +81,12 @@ enum Syscall {
         return false
         #endif
     }
+
+    /// `true` if `path` names the same file (device and inode) as the open descriptor `fd`.
+    static func isSameFile(_ path: String, as fd: Int32) -> Bool {
+        var a = stat()
+        var b = stat()
+        guard stat(path, &a) == 0, fstat(fd, &b) == 0 else { return false }
+        return a.st_dev == b.st_dev && a.st_ino == b.st_ino
+    }
 }

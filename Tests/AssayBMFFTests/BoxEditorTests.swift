@@ -168,7 +168,7 @@ import Testing
         return TestFixtures.bundled(name)
     }
 
-    /// Every BMFF fixture parses, passes the offset check, reads its metadata, and survives an
+    /// Every BMFF fixture parses, passes the offset and chunk-range checks, reads its metadata, and survives an
     /// insert/remove round trip byte for byte, with every chunk offset moved by the inserted size.
     @Test(arguments: names)
     func roundTrip(name: String) throws {
@@ -176,6 +176,7 @@ import Testing
         let src = try FileByteSource(path: input.path)
         let tree = try BoxTree.parse(src)
         try tree.checkOffsetTables(in: src)
+        try tree.checkChunkRanges(in: src)
         _ = try MP4Metadata.read(from: src, tree: tree)
         #expect(try ProvenanceScan.scan(src, tree: tree).manifestBox == nil)
         let dir = try TemporaryDirectory()

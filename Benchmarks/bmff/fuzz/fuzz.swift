@@ -9,6 +9,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let src = MemoryByteSource(bytes, name: "fuzz")
     guard let tree = try? BoxTree.parse(src) else { return 0 }
     _ = try? tree.checkOffsetTables(in: src)
+    _ = try? tree.checkChunkRanges(in: src)
     _ = try? MP4Metadata.read(from: src, tree: tree)
     _ = try? ProvenanceScan.scan(src, tree: tree)
     _ = tree.outline()

@@ -40,12 +40,13 @@ instrumented() { objdump -h "$work/.build/debug/AssayBMFF.build/BoxTree.swift.o"
 build
 # We have seen SwiftPM produce uninstrumented objects now and then; libFuzzer then finds no coverage
 # ("no interesting inputs"). Check, rebuild clean once, and refuse to report a run without coverage.
-if ! instrumented; then
+for attempt in 1 2 3; do
+    instrumented && break
+    [ "$attempt" -lt 3 ] || { echo "fuzz build has no coverage instrumentation" >&2; exit 1; }
     echo "objects lack coverage instrumentation; rebuilding clean" >&2
     rm -rf "$work/.build"
     build
-    instrumented || { echo "fuzz build has no coverage instrumentation" >&2; exit 1; }
-fi
+done
 cd "$work"
 SWIFT_BACKTRACE=enable=no ./.build/debug/fuzz-bmff -max_len=16384 -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 corpus 2>&1 | grep -aE "INITED|DONE|ERROR|SUMMARY|stat::number_of_executed_units|Test unit written"

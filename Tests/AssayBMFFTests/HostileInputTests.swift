@@ -73,6 +73,23 @@ import Testing
         let frees = (0..<100).flatMap { _ in BoxBuilder.box("free", []) }
         #expect(try Self.parseError(Self.ftyp + frees, maxBoxes: 50)?.code == .tooManyBoxes)
         #expect(try Self.parseError(Self.ftyp + frees, maxBoxes: 101) == nil)
+        // The default cap stops a file made of a million empty boxes (8 MB) with a typed error.
+        let million = [UInt8](unsafeUninitializedCapacity: 8 * 1_000_001) { buffer, count in
+            for i in 0..<1_000_001 {
+                buffer[8 * i] = 0
+                buffer[8 * i + 1] = 0
+                buffer[8 * i + 2] = 0
+                buffer[8 * i + 3] = 8
+                buffer[8 * i + 4] = 0x66
+                buffer[8 * i + 5] = 0x72
+                buffer[8 * i + 6] = 0x65
+                buffer[8 * i + 7] = 0x65
+            }
+            count = 8 * 1_000_001
+        }
+        let e = #expect(throws: BMFFError.self) { _ = try BoxTree.parse(MemoryByteSource(million, name: "many")) }
+        #expect(e?.code == .tooManyBoxes)
+        #expect(e?.location.offset == 8_000_000)
     }
 
     @Test func truncatedAtManyPoints() throws {

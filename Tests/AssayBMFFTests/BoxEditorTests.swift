@@ -128,6 +128,9 @@ import Testing
             [.remove(moov), .replace(moov, with: BoxBuilder.box("free", []))],
             [.insert([0, 0, 0, 9, 0x66, 0x72, 0x65, 0x65])],  // size 9, only 8 bytes
             [.insert([])],
+            // A size-0 ("to the end") box, alone or after another box, would swallow what follows it.
+            [.insert([0, 0, 0, 0] + Array("free".utf8))],
+            [.insert(BoxBuilder.box("free", []) + [0, 0, 0, 0] + Array("skip".utf8) + [1, 2])],
             [.insert(BoxBuilder.box("free", []), at: .beforeIndex(99))],
             // Removing mdat leaves stco pointing nowhere.
             [.remove(try #require(editor.tree.first("mdat")))],

@@ -112,8 +112,8 @@ public struct BoxEditor: Sendable {
             }
             let sub = try BoxTree.parse(src)
             // A size-0 box would swallow whatever follows it once placed in the output.
-            guard UInt32(bigEndian: bytes, at: 0) != 0 else {
-                throw BMFFError.invalidEdit("edit boxes need an explicit size", at: src.location(0))
+            for box in sub.boxes where UInt32(bigEndian: bytes, at: Int(box.offset)) == 0 {
+                throw BMFFError.invalidEdit("edit boxes need an explicit size", at: src.location(box.offset))
             }
             return .new(editIndex: i, boxes: sub.boxes, bytes: bytes)
         }

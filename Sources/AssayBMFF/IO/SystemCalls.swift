@@ -31,9 +31,10 @@ enum Syscall {
         return done
     }
 
-    /// `open(2)` read-only with close-on-exec.
+    /// `open(2)` read-only with close-on-exec; non-blocking so that opening a FIFO cannot hang (regular
+    /// files ignore the flag, and anything else is refused by ``fileSize(_:path:)``).
     static func openReadOnly(_ path: String) throws -> Int32 {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // NONBLOCK: a FIFO must not block open(2)
         guard fd >= 0 else {
             throw BMFFError.ioFailure("cannot open \(path)", errno: errno, at: .init(path: path))
         }

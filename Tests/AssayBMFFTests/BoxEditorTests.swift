@@ -128,6 +128,9 @@ import Testing
             [.remove(moov), .replace(moov, with: BoxBuilder.box("free", []))],
             [.insert([0, 0, 0, 9, 0x66, 0x72, 0x65, 0x65])],  // size 9, only 8 bytes
             [.insert([])],
+            // A size-0 ("to the end") box, alone or after another box, would swallow what follows it.
+            [.insert([0, 0, 0, 0] + Array("free".utf8))],
+            [.insert(BoxBuilder.box("free", []) + [0, 0, 0, 0] + Array("skip".utf8) + [1, 2])],
             [.insert(BoxBuilder.box("free", []), at: .beforeIndex(99))],
             // Removing mdat leaves stco pointing nowhere.
             [.remove(try #require(editor.tree.first("mdat")))],
@@ -137,8 +140,62 @@ import Testing
             #expect(e != nil)
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).isEmpty)
         }
+        // Writing over the input (here through a symlink) is refused; the input is unchanged.
+        let copy = try dir.write("copy.mp4", try Helpers.bytes(input))
+        let link = dir.path("link.mp4").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: copy.path)
+        let copyEditor = try BoxEditor(source: try FileByteSource(path: copy.path))
+        let same = #expect(throws: BMFFError.self) {
+            _ = try copyEditor.apply([.insert(Helpers.thousandByteUUIDBox())], to: link)
+        }
+        #expect(same?.code == .invalidEdit)
+        #expect(try Helpers.bytes(copy) == Helpers.bytes(input))
+        try FileManager.default.removeItem(atPath: link)
+        try FileManager.default.removeItem(at: copy)
         let e = #expect(throws: BMFFError.self) { _ = try editor.apply([.remove(editor.tree.first("mdat")!)], to: out) }
         #expect(e?.code == .offsetOutOfRange)
         #expect(e?.location.path == input.path)
+    }
+}
+
+@Suite struct AllFixturesTests {
+    static let names = [
+        "generated/h264_aac.mp4", "generated/h264_faststart.mp4", "generated/h264_fragmented.mp4",
+        "generated/h264_aac.mov", "generated/odd_size.mp4", "generated/yuv444.mp4", "generated/yuv420p10.mp4",
+        "generated/audio_only.m4a", "generated/vfr.mp4", "generated/single_frame.mp4", "generated/rotated.mp4",
+        "generated/clip_720p.mp4", "bikes.mp4", "carphone.mp4", "bigbuckbunny.mp4",
+    ]
+
+    static func url(_ name: String) throws -> URL {
+        if name.hasPrefix("generated/") { return try TestFixtures.generated(String(name.dropFirst(10))) }
+        return TestFixtures.bundled(name)
+    }
+
+    /// Every BMFF fixture parses, passes the offset and chunk-range checks, reads its metadata, and survives an
+    /// insert/remove round trip byte for byte, with every chunk offset moved by the inserted size.
+    @Test(arguments: names)
+    func roundTrip(name: String) throws {
+        let input = try Self.url(name)
+        let src = try FileByteSource(path: input.path)
+        let tree = try BoxTree.parse(src)
+        try tree.checkOffsetTables(in: src)
+        try tree.checkChunkRanges(in: src)
+        _ = try MP4Metadata.read(from: src, tree: tree)
+        #expect(try ProvenanceScan.scan(src, tree: tree).manifestBox == nil)
+        let dir = try TemporaryDirectory()
+        let out = dir.path("in.mp4").path
+        try BoxEditor(source: src, tree: tree).apply([.insert(Helpers.thousandByteUUIDBox())], to: out).commit()
+        let before = try BoxEditorTests.absoluteOffsets(input.path)
+        let after = try BoxEditorTests.absoluteOffsets(out)
+        #expect(after.stco == before.stco.map { $0 + 1000 })
+        #expect(after.tfra == before.tfra.map { $0 + 1000 })
+        let outSrc = try FileByteSource(path: out)
+        let outTree = try BoxTree.parse(outSrc)
+        let (status, errors) = try Helpers.decodeErrors(out)
+        #expect(status == 0 && errors.isEmpty, "ffmpeg: \(errors)")
+        let back = dir.path("back.mp4").path
+        let inserted = try #require(outTree.boxes.first { $0.type == "uuid" })
+        try BoxEditor(source: outSrc, tree: outTree).apply([.remove(inserted)], to: back).commit()
+        #expect(try Helpers.bytes(URL(fileURLWithPath: back)) == Helpers.bytes(input))
     }
 }

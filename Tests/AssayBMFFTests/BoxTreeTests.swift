@@ -34,6 +34,15 @@ import Testing
         #expect(throws: BMFFError.self) { _ = try f.read(at: f.size - 2, count: 3) }
         let missing = #expect(throws: BMFFError.self) { _ = try FileByteSource(path: "/nonexistent/x.mp4") }
         #expect(missing?.code == .ioFailure)
+        // Devices, FIFOs and folders are refused up front (a FIFO or /dev/zero could hang a reader).
+        let dir = try TemporaryDirectory()
+        let fifo = dir.path("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for path in ["/dev/zero", "/tmp", fifo] {
+            let e = #expect(throws: BMFFError.self) { _ = try FileByteSource(path: path) }
+            #expect(e?.code == .ioFailure)
+            #expect(e?.location.path == path)
+        }
     }
 
     @Test(arguments: ["h264_aac.mp4", "h264_faststart.mp4", "h264_fragmented.mp4", "h264_aac.mov", "audio_only.m4a"])

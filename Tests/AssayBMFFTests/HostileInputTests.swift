@@ -73,6 +73,23 @@ import Testing
         let frees = (0..<100).flatMap { _ in BoxBuilder.box("free", []) }
         #expect(try Self.parseError(Self.ftyp + frees, maxBoxes: 50)?.code == .tooManyBoxes)
         #expect(try Self.parseError(Self.ftyp + frees, maxBoxes: 101) == nil)
+        // The default cap stops a file made of a million empty boxes (8 MB) with a typed error.
+        let million = [UInt8](unsafeUninitializedCapacity: 8 * 1_000_001) { buffer, count in
+            for i in 0..<1_000_001 {
+                buffer[8 * i] = 0
+                buffer[8 * i + 1] = 0
+                buffer[8 * i + 2] = 0
+                buffer[8 * i + 3] = 8
+                buffer[8 * i + 4] = 0x66
+                buffer[8 * i + 5] = 0x72
+                buffer[8 * i + 6] = 0x65
+                buffer[8 * i + 7] = 0x65
+            }
+            count = 8 * 1_000_001
+        }
+        let e = #expect(throws: BMFFError.self) { _ = try BoxTree.parse(MemoryByteSource(million, name: "many")) }
+        #expect(e?.code == .tooManyBoxes)
+        #expect(e?.location.offset == 8_000_000)
     }
 
     @Test func truncatedAtManyPoints() throws {
@@ -159,6 +176,65 @@ import Testing
         #expect(e?.location == InputLocation(path: url.path, offset: payload + 8))
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path) == ["corrupt.mp4"])
+    }
+
+    @Test func samplesRunningPastTheEndOfAShortenedMdat() throws {
+        // Faststart (ftyp moov free mdat): shrink mdat and cut the file by the same amount. The box
+        // tree is consistent and every chunk offset still lies inside the file, but the last
+        // chunks' samples (from stsc + stsz) run past its end.
+        var bytes = try Helpers.bytes(try TestFixtures.generated("h264_faststart.mp4"))
+        let tree = try BoxTree.parse(MemoryByteSource(bytes))
+        let mdat = try #require(tree.first("mdat"))
+        #expect(mdat.end == Int64(bytes.count) && mdat.headerSize == 8)
+        let cut = 10
+        let newSize = UInt32(mdat.size) - UInt32(cut)
+        bytes.replaceSubrange(Int(mdat.offset)..<Int(mdat.offset) + 4, with: BE4.u32(newSize))
+        bytes.removeLast(cut)
+        let dir = try TemporaryDirectory()
+        let url = try dir.write("short.mp4", bytes)
+        let src = try FileByteSource(path: url.path)
+        let shortTree = try BoxTree.parse(src)
+        try shortTree.checkOffsetTables(in: src)  // offsets alone look fine
+        let e = #expect(throws: BMFFError.self) { try shortTree.checkChunkRanges(in: src) }
+        #expect(e?.code == .offsetOutOfRange)
+        #expect(e?.location.path == url.path)
+        let stcos = shortTree.boxes(atPath: ["moov", "trak", "mdia", "minf", "stbl", "stco"])
+        #expect(stcos.contains { $0.payloadRange.contains(e?.location.offset ?? -1) })
+    }
+
+    @Test func inconsistentSampleTables() throws {
+        // stsc referencing more samples than stsz has.
+        let stsc = BoxBuilder.fullBox("stsc", version: 0, flags: 0, BE4.u32(1) + BE4.u32(1) + BE4.u32(5) + BE4.u32(1))
+        let stsz = BoxBuilder.fullBox("stsz", version: 0, flags: 0, BE4.u32(0) + BE4.u32(2) + BE4.u32(1) + BE4.u32(1))
+        let stco = BoxBuilder.fullBox("stco", version: 0, flags: 0, BE4.u32(1) + BE4.u32(0))
+        let moov = BoxBuilder.container(
+            "moov",
+            [
+                BoxBuilder.container(
+                    "trak",
+                    [
+                        BoxBuilder.container(
+                            "mdia", [BoxBuilder.container("minf", [BoxBuilder.container("stbl", [stsc, stsz, stco])])])
+                    ])
+            ])
+        let src = MemoryByteSource(Self.ftyp + moov, name: "tables.mp4")
+        let e = #expect(throws: BMFFError.self) { try BoxTree.parse(src).checkChunkRanges(in: src) }
+        #expect(e?.code == .invalidTable)
+        // A sample count far larger than the stsz box is caught before any allocation.
+        let huge = BoxBuilder.fullBox("stsz", version: 0, flags: 0, BE4.u32(0) + BE4.u32(0xFFFF_FFFF))
+        let moov2 = BoxBuilder.container(
+            "moov",
+            [
+                BoxBuilder.container(
+                    "trak",
+                    [
+                        BoxBuilder.container(
+                            "mdia", [BoxBuilder.container("minf", [BoxBuilder.container("stbl", [stsc, huge, stco])])])
+                    ])
+            ])
+        let src2 = MemoryByteSource(Self.ftyp + moov2, name: "huge.mp4")
+        let e2 = #expect(throws: BMFFError.self) { try BoxTree.parse(src2).checkChunkRanges(in: src2) }
+        #expect(e2?.code == .invalidTable)
     }
 
     @Test func entryCountTooLargeForItsBox() throws {

@@ -20,11 +20,12 @@ public struct BoxTree: Sendable {
     /// - Parameters:
     ///   - source: The bytes to walk.
     ///   - maxDepth: Deepest nesting allowed (top-level boxes are depth 1); 32 as c2pa-rs.
-    ///   - maxBoxes: Cap on the total number of boxes.
+    ///   - maxBoxes: Cap on the total number of boxes (memory stays around 100 bytes a box).
     /// - Throws: ``BMFFError`` naming the file and offset: ``BMFFError/Code/truncated`` (also for empty input),
     ///   ``BMFFError/Code/invalidBoxSize``, ``BMFFError/Code/boxExceedsParent``,
     ///   ``BMFFError/Code/nestingTooDeep``, ``BMFFError/Code/tooManyBoxes``.
-    public static func parse(_ source: any ByteSource, maxDepth: Int = 32, maxBoxes: Int = 250_000) throws -> BoxTree {
+    public static func parse(_ source: any ByteSource, maxDepth: Int = 32, maxBoxes: Int = 1_000_000) throws -> BoxTree
+    {
         guard source.size > 0 else { throw BMFFError.truncated("empty input", at: source.location(0)) }
         var walker = Walker(source: source, maxDepth: min(max(maxDepth, 1), depthCeiling), maxBoxes: maxBoxes)
         let boxes = try walker.walk(from: 0, to: source.size, depth: 1, parent: nil)

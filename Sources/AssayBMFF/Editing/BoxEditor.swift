@@ -36,11 +36,16 @@ public struct BoxEditor: Sendable {
     }
 
     /// Writes the edited file to a temp file beside `destinationPath` and returns it uncommitted.
-    /// - Throws: ``BMFFError`` for invalid edits, offsets pointing outside the kept data
+    /// - Throws: ``BMFFError`` for invalid edits (including an output path that names the input
+    ///   file, through any link), offsets pointing outside the kept data
     ///   (``BMFFError/Code/offsetOutOfRange``), offsets that no longer fit their fields
     ///   (``BMFFError/Code/offsetOverflow``), malformed tables and I/O failures; nothing is left behind.
     public func apply(_ edits: [BoxEdit], to destinationPath: String) throws -> PendingOutput {
         let plan = try plan(edits)
+        if let file = source as? FileByteSource, Syscall.isSameFile(destinationPath, as: file.fd) {
+            throw BMFFError.invalidEdit(
+                "the output \(destinationPath) is the input file; inputs are never modified", at: location(nil))
+        }
         let writer: AtomicFileWriter
         do {
             writer = try AtomicFileWriter(destinationPath: destinationPath)
@@ -107,8 +112,8 @@ public struct BoxEditor: Sendable {
             }
             let sub = try BoxTree.parse(src)
             // A size-0 box would swallow whatever follows it once placed in the output.
-            guard UInt32(bigEndian: bytes, at: 0) != 0 else {
-                throw BMFFError.invalidEdit("edit boxes need an explicit size", at: src.location(0))
+            for box in sub.boxes where UInt32(bigEndian: bytes, at: Int(box.offset)) == 0 {
+                throw BMFFError.invalidEdit("edit boxes need an explicit size", at: src.location(box.offset))
             }
             return .new(editIndex: i, boxes: sub.boxes, bytes: bytes)
         }

@@ -31,9 +31,10 @@ enum Syscall {
         return done
     }
 
-    /// `open(2)` read-only with close-on-exec.
+    /// `open(2)` read-only with close-on-exec; non-blocking so that opening a FIFO cannot hang (regular
+    /// files ignore the flag, and anything else is refused by ``fileSize(_:path:)``).
     static func openReadOnly(_ path: String) throws -> Int32 {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // NONBLOCK: a FIFO must not block open(2)
         guard fd >= 0 else {
             throw BMFFError.ioFailure("cannot open \(path)", errno: errno, at: .init(path: path))
         }
@@ -80,5 +81,13 @@ enum Syscall {
         #else
         return false
         #endif
+    }
+
+    /// `true` if `path` names the same file (device and inode) as the open descriptor `fd`.
+    static func isSameFile(_ path: String, as fd: Int32) -> Bool {
+        var a = stat()
+        var b = stat()
+        guard stat(path, &a) == 0, fstat(fd, &b) == 0 else { return false }
+        return a.st_dev == b.st_dev && a.st_ino == b.st_ino
     }
 }

@@ -21,6 +21,14 @@ import Testing
         try w.commit()
         #expect(try Data(contentsOf: URL(fileURLWithPath: dest)) == Data([1, 7, 7, 4]))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.bin"])
+        // An output gets the usual mode (not mkstemp's 0600); a secret can ask for 0600.
+        let mode = (try FileManager.default.attributesOfItem(atPath: dest)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o644 || mode == 0o664, "mode \(String(mode ?? 0, radix: 8))")
+        let secret = dir.appendingPathComponent("key").path
+        let s = try AtomicFileWriter(destinationPath: secret, permissions: 0o600)
+        try s.write([1])
+        try s.commit()
+        #expect((try FileManager.default.attributesOfItem(atPath: secret)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
 
     @Test func abandonedWriterLeavesNothing() throws {

@@ -20,8 +20,10 @@ public final class AtomicFileWriter: @unchecked Sendable {
     private var finished = false
 
     /// Creates the temp file next to `destinationPath`.
+    /// - Parameter permissions: mode of the new file; `nil` gives what `open(…, 0666)` would under the
+    ///   process's umask (usually 0644), as any other tool's output. Secrets pass 0o600.
     /// - Throws: ``AssayCoreError`` with code ``AssayCoreError/Code/ioFailure`` if the folder is not writable.
-    public init(destinationPath: String) throws {
+    public init(destinationPath: String, permissions: mode_t? = nil) throws {
         self.destinationPath = destinationPath
         let slash = destinationPath.lastIndex(of: "/")
         let dir = slash.map { String(destinationPath[..<$0]) } ?? "."
@@ -33,7 +35,22 @@ public final class AtomicFileWriter: @unchecked Sendable {
         }
         self.fileDescriptor = fd
         self.temporaryPath = String(cString: template.map { UInt8(bitPattern: $0) } + [])
+        // mkstemp makes 0600 files; outputs get the usual mode unless asked otherwise.
+        let mode = permissions ?? (0o666 & ~Self.processUmask)
+        guard fchmod(fd, mode) == 0 else {
+            let e = errno
+            close(fd)
+            unlink(temporaryPath)
+            throw AssayCoreError.ioFailure("cannot set the mode of \(temporaryPath)", errno: e)
+        }
     }
+
+    /// The process umask, read once (reading it means setting it, so it is not read per file).
+    private static let processUmask: mode_t = {
+        let m = umask(0o022)
+        umask(m)
+        return m
+    }()
 
     /// Appends bytes at the current position.
     public func write(_ bytes: some Collection<UInt8>) throws {

@@ -124,7 +124,7 @@ public struct WatermarkKey: Sendable, Equatable, CustomStringConvertible {
             throw WatermarkError.keyFileIO("\(path) already exists; refusing to overwrite a key")
         }
         do {
-            let writer = try AtomicFileWriter(destinationPath: path)
+            let writer = try AtomicFileWriter(destinationPath: path, permissions: 0o600)
             guard fchmod(writer.fileDescriptor, 0o600) == 0 else {
                 throw WatermarkError.keyFileIO("cannot set mode 0600 on \(writer.temporaryPath)")
             }

@@ -1,6 +1,6 @@
 // libFuzzer entry point for AssayBMFF: the walker, every table reader, metadata, C2PA/XMP scan and the
-// editor planner on arbitrary bytes. Built by Benchmarks/bmff/fuzz.sh in a scratch package (not part of
-// Package.swift). Any crash, ASan report or timeout is a bug; typed errors are expected.
+// editor planner on arbitrary bytes. Built by Fuzz/run.sh in the Fuzz package (not part of the main
+// Package.swift; see Fuzz/run.sh). Any crash, ASan report or timeout is a bug; typed errors are expected.
 import AssayBMFF
 
 @_cdecl("LLVMFuzzerTestOneInput")

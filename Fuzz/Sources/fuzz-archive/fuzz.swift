@@ -1,0 +1,25 @@
+// libFuzzer entry point for scan's archive readers: zip (central directory, zip64, deflate) and tar
+// (ustar, pax, GNU). The input is written to a temp file (the readers work on files); every listed
+// member is extracted with small limits, so zip bombs and bad CRCs are exercised too.
+import AssayArchive
+import Foundation
+
+let dir = NSTemporaryDirectory() + "assay-fuzz-archive-\(getpid())"
+let path = dir + "/input"
+let out = dir + "/member"
+let limits = ArchiveLimits(maxMembers: 256, maxNameLength: 1024, maxMemberSize: 4 << 20, maxExpansionRatio: 50,
+                           maxDirectorySize: 1 << 20)
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    guard FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size)) else { return 0 }
+    for kind in [ArchiveKind.zip, .tar] {
+        guard let members = try? kind.members(path: path, limits: limits) else { continue }
+        for m in members.prefix(8) {
+            _ = try? MemberExtractor(archivePath: path, limits: limits).extract(m, to: out)
+        }
+    }
+    _ = ArchiveKind.detect(path: path)
+    return 0
+}

@@ -75,6 +75,15 @@ struct HostileInputTests {
         #expect(throws: MediaError.noVideoStream("", location: nil)) { try VideoReader(path: url.path) }
     }
 
+    @Test("audio with cover art is noVideoStream (an attached picture is not video)")
+    func coverArt() throws {
+        let url = try TestFixtures.generated("cover_art.m4a")
+        expectTypedError(url, .noVideoStream)
+        let info = try MediaInfo.probe(url.path, requiringVideo: false)
+        #expect(info.streams.contains { $0.kind == .video && $0.isAttachedPicture })
+        #expect(info.bestVideoStreamIndex == nil)
+    }
+
     @Test(
         "truncated MP4 (moov at the end) is openFailed at every cut",
         arguments: [0.01, 0.25, 0.5, 0.9, 0.99]

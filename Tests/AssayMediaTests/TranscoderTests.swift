@@ -216,3 +216,24 @@ struct TranscoderFinishHookTests {
         #expect(folderContents(dir.url) == ["hook.mp4"])
     }
 }
+
+@Suite("Transcoder inputs")
+struct TranscoderInputTests {
+    @Test(
+        "every container and pixel format transcodes to H.264 MP4 with the same frame count and audio",
+        arguments: ["vp9.webm", "mpeg4.avi", "h264_aac.mov", "h264_fragmented.mp4", "yuv420p10.mp4", "yuv444.mp4"]
+    )
+    func inputs(name: String) throws {
+        let input = try TestFixtures.generated(name)
+        let dir = try TemporaryDirectory()
+        let out = dir.path("out.mp4")
+        let summary = try Transcoder.transcode(
+            input: input.path, output: out.path,
+            options: Transcoder.Options(writer: VideoWriter.Options(preset: "ultrafast", threads: 1)))
+        #expect(summary.framesProcessed == (try FFprobe.countFrames(input)))
+        #expect(try FFprobe.countFrames(out) == summary.framesProcessed)
+        #expect(try FFprobe.streamEntry(out, "v", "codec_name") == "h264")
+        #expect(try FFprobe.streamEntry(out, "v", "pix_fmt") == "yuv420p")
+        #expect(try FFprobe.audioPackets(out).count == (try FFprobe.audioPackets(input)).count)
+    }
+}

@@ -70,7 +70,7 @@ let package = Package(
                 swiftSettings: strictSettings),
         // Speed benchmarks (Benchmarks/media/run.sh builds this in release mode and times it against the ffmpeg CLI).
         .executableTarget(name: "media-bench", dependencies: ["AssayCore", "AssayMedia"], path: "Benchmarks/media",
-                          exclude: ["run.sh"], swiftSettings: strictSettings),
+                          exclude: ["run.sh", "README.md"], swiftSettings: strictSettings),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: strictSettings),
         .testTarget(name: "AssayBMFFTests", dependencies: ["AssayBMFF", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayMediaTests", dependencies: ["AssayMedia", "AssayTestSupport"], swiftSettings: strictSettings),

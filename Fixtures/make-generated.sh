@@ -37,4 +37,7 @@ gen yuv422.mkv        -f lavfi -i "testsrc2=size=320x240:rate=25,format=yuv422p"
 gen gray.mkv          -f lavfi -i "testsrc2=size=320x240:rate=25,format=gray" -t 1 -c:v ffv1 -f matroska
 # odd_size.mp4 above comes out 320x180 (libx264 4:2:0 needs even sizes); FFV1 keeps 321x181.
 gen odd_size_ffv1.mkv -f lavfi -i "testsrc2=size=321x181:rate=24,format=rgb24" -t 0.5 -pix_fmt yuv420p -c:v ffv1 -f matroska
+# Audio with cover art: the only "video" stream is an attached picture (not video for Assay).
+gen cover.jpg         -f lavfi -i "testsrc2=size=64x64:rate=1" -frames:v 1 -c:v mjpeg -f image2
+gen cover_art.m4a     -i "$out/audio_only.m4a" -i "$out/cover.jpg" -map 0:a -map 1:v -c copy -disposition:v:0 attached_pic -f mp4
 echo "fixtures in $out"

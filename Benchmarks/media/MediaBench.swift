@@ -1,6 +1,7 @@
 // media-bench: the AssayMedia side of Benchmarks/media/run.sh (decode and transcode one clip, print the time).
 // Usage:
 //   media-bench decode <in.mp4> <decoder-threads>
+//   media-bench decode-keys <in.mp4> <decoder-threads>   (keyframes only)
 //   media-bench transcode <in.mp4> <out.mp4> <preset> <threads> [crf]
 // Prints one line: `frames=<n> seconds=<wall> fps=<n/wall>` (wall time from open to the output's rename).
 import AssayCore
@@ -38,6 +39,14 @@ struct MediaBench {
             case "decode":
                 guard let threads = Int(args[3]) else { fail("bad thread count") }
                 let reader = try VideoReader(path: args[2], options: VideoReader.Options(threads: threads))
+                while let frame = try reader.nextFrame() {
+                    frames += 1
+                    _ = frame.luma.samples.count
+                }
+            case "decode-keys":
+                guard let threads = Int(args[3]) else { fail("bad thread count") }
+                let options = VideoReader.Options(mode: .keyframesOnly, threads: threads)
+                let reader = try VideoReader(path: args[2], options: options)
                 while let frame = try reader.nextFrame() {
                     frames += 1
                     _ = frame.luma.samples.count

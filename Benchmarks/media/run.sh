@@ -59,6 +59,9 @@ for t in 1 2; do
   c=$(measure ffmpeg -nostdin -loglevel error -threads "$t" -i "$clip" -an -f null -)
   row "decode, $t thread(s)" "$o" "$c"
 done
+o=$(measure "$bench" decode-keys "$clip" 1)
+c=$(measure ffmpeg -nostdin -loglevel error -threads 1 -skip_frame nokey -i "$clip" -an -f null -)
+row "keyframes only (GOP 60), 1 thread; fps = clip frames / time" "$o" "$c"
 for preset in veryfast medium; do
   for t in 1 0; do
     label=$([ "$t" = 0 ] && echo auto || echo "$t thread")

@@ -75,6 +75,15 @@ struct HostileInputTests {
         #expect(throws: MediaError.noVideoStream("", location: nil)) { try VideoReader(path: url.path) }
     }
 
+    @Test("audio with cover art is noVideoStream (an attached picture is not video)")
+    func coverArt() throws {
+        let url = try TestFixtures.generated("cover_art.m4a")
+        expectTypedError(url, .noVideoStream)
+        let info = try MediaInfo.probe(url.path, requiringVideo: false)
+        #expect(info.streams.contains { $0.kind == .video && $0.isAttachedPicture })
+        #expect(info.bestVideoStreamIndex == nil)
+    }
+
     @Test(
         "truncated MP4 (moov at the end) is openFailed at every cut",
         arguments: [0.01, 0.25, 0.5, 0.9, 0.99]
@@ -119,6 +128,34 @@ struct HostileInputTests {
         let (error, seconds) = attempt(url)
         #expect(seconds < 10)
         if let error { #expect(error is MediaError) }
+    }
+
+    @Test("mutated headers and payloads: every variant decodes or gives a typed error", arguments: [11, 22, 33])
+    func mutations(seed: UInt64) throws {
+        let original = Array(try Data(contentsOf: try TestFixtures.generated("single_frame.mp4")))
+        let dir = try TemporaryDirectory()
+        var rng = SplitMix(seed: seed)
+        let start = Date()
+        var typed = 0
+        var decoded = 0
+        for variant in 0..<40 {
+            var bytes = original
+            for _ in 0..<(1 + Int(rng.next() % 8)) {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                bytes[at] = UInt8(truncatingIfNeeded: rng.next())
+            }
+            let url = try dir.write("m\(variant).mp4", bytes)
+            do {
+                let reader = try VideoReader(path: url.path, options: VideoReader.Options(timeoutSeconds: 5))
+                while try reader.nextFrame() != nil {}
+                decoded += 1
+            } catch {
+                #expect(error.location?.path == url.path)
+                typed += 1
+            }
+        }
+        #expect(typed + decoded == 40)
+        #expect(Date().timeIntervalSince(start) < 30)
     }
 
     @Test("the input file is never modified")

@@ -134,8 +134,11 @@ struct TranscoderMetadataTests {
         let input = try TestFixtures.generated("rotated_90.mp4")
         let dir = try TemporaryDirectory()
         let out = dir.path("rot.mp4")
-        try Transcoder.transcode(input: input.path, output: out.path,
-                                 options: Transcoder.Options(writer: VideoWriter.Options(threads: 1)))
+        try Transcoder.transcode(
+            input: input.path,
+            output: out.path,
+            options: Transcoder.Options(writer: VideoWriter.Options(threads: 1))
+        )
         let rotation = try FFprobe.run([
             "-select_streams", "v:0", "-show_entries", "stream_side_data=rotation", "-of", "csv=p=0", out.path,
         ]).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -148,8 +151,11 @@ struct TranscoderMetadataTests {
         let input = try TestFixtures.generated("vfr.mp4")
         let dir = try TemporaryDirectory()
         let out = dir.path("vfr-out.mp4")
-        try Transcoder.transcode(input: input.path, output: out.path,
-                                 options: Transcoder.Options(writer: VideoWriter.Options(threads: 1)))
+        try Transcoder.transcode(
+            input: input.path,
+            output: out.path,
+            options: Transcoder.Options(writer: VideoWriter.Options(threads: 1))
+        )
         let tbIn = try FFprobe.timeBase(input, "v")
         let tbOut = try FFprobe.timeBase(out, "v")
         let a = try FFprobe.frameTimestamps(input).map { Double($0 * tbIn.0) / Double(tbIn.1) }
@@ -162,11 +168,72 @@ struct TranscoderMetadataTests {
     func sampleAspectRatio() throws {
         let dir = try TemporaryDirectory()
         let out = dir.path("sar.mp4")
-        let writer = try VideoWriter(path: out.path, width: 64, height: 48,
-                                     options: VideoWriter.Options(threads: 1, sampleAspectRatio: Rational(4, 3)))
-        for i in 0..<3 { try writer.write(try Frame(width: 64, height: 48, y: 90, time: MediaTime(value: Int64(i), timescale: 30))) }
+        let writer = try VideoWriter(
+            path: out.path,
+            width: 64,
+            height: 48,
+            options: VideoWriter.Options(threads: 1, sampleAspectRatio: Rational(4, 3))
+        )
+        for i in 0..<3 {
+            try writer.write(try Frame(width: 64, height: 48, y: 90, time: MediaTime(value: Int64(i), timescale: 30)))
+        }
         try writer.finish()
         #expect(try FFprobe.streamEntry(out, "v", "sample_aspect_ratio") == "4:3")
         #expect(try MediaInfo.probe(out.path).bestVideoStream?.sampleAspectRatio == Rational(4, 3))
+    }
+}
+
+@Suite("Transcoder finish hook")
+struct TranscoderFinishHookTests {
+    @Test("beforeCommit runs once on the finished file; a failure there leaves no output")
+    func hook() throws {
+        struct Refused: Error {}
+        let input = try TestFixtures.generated("single_frame.mp4")
+        let dir = try TemporaryDirectory()
+        let out = dir.path("hook.mp4")
+        var calls = 0
+        try Transcoder.transcode(
+            input: input.path,
+            output: out.path,
+            options: Transcoder.Options(writer: VideoWriter.Options(threads: 1)),
+            beforeCommit: { path in
+                calls += 1
+                let frames = try FFprobe.countFrames(URL(fileURLWithPath: path))
+                #expect(frames == 1)
+            }
+        )
+        #expect(calls == 1)
+        #expect(fileExists(out))
+        let refused = dir.path("refused.mp4")
+        #expect(throws: Refused.self) {
+            try Transcoder.transcode(
+                input: input.path,
+                output: refused.path,
+                options: Transcoder.Options(writer: VideoWriter.Options(threads: 1)),
+                beforeCommit: { _ in throw Refused() }
+            )
+        }
+        #expect(folderContents(dir.url) == ["hook.mp4"])
+    }
+}
+
+@Suite("Transcoder inputs")
+struct TranscoderInputTests {
+    @Test(
+        "every container and pixel format transcodes to H.264 MP4 with the same frame count and audio",
+        arguments: ["vp9.webm", "mpeg4.avi", "h264_aac.mov", "h264_fragmented.mp4", "yuv420p10.mp4", "yuv444.mp4"]
+    )
+    func inputs(name: String) throws {
+        let input = try TestFixtures.generated(name)
+        let dir = try TemporaryDirectory()
+        let out = dir.path("out.mp4")
+        let summary = try Transcoder.transcode(
+            input: input.path, output: out.path,
+            options: Transcoder.Options(writer: VideoWriter.Options(preset: "ultrafast", threads: 1)))
+        #expect(summary.framesProcessed == (try FFprobe.countFrames(input)))
+        #expect(try FFprobe.countFrames(out) == summary.framesProcessed)
+        #expect(try FFprobe.streamEntry(out, "v", "codec_name") == "h264")
+        #expect(try FFprobe.streamEntry(out, "v", "pix_fmt") == "yuv420p")
+        #expect(try FFprobe.audioPackets(out).count == (try FFprobe.audioPackets(input)).count)
     }
 }

@@ -245,3 +245,42 @@ struct VideoWriterTests {
         #expect(folderContents(dir.url).isEmpty)
     }
 }
+
+@Suite("VideoWriter finish hook")
+struct VideoWriterFinishHookTests {
+    @Test("beforeCommit sees the complete file and its edits reach the destination")
+    func hookEditsReachDestination() throws {
+        let dir = try TemporaryDirectory()
+        let out = dir.path("hooked.mp4")
+        let writer = try VideoWriter(path: out.path, width: 64, height: 48, options: VideoWriter.Options(threads: 1))
+        for i in 0..<5 {
+            try writer.write(try Frame(width: 64, height: 48, y: 80, time: MediaTime(value: Int64(i), timescale: 30)))
+        }
+        var seenBoxes: [String] = []
+        try writer.finish { temporaryPath in
+            #expect(temporaryPath != out.path)
+            #expect(!fileExists(out))
+            seenBoxes = try topLevelBoxTypes(URL(fileURLWithPath: temporaryPath))
+            // Append a top-level `free` box, as a metadata editor might.
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporaryPath))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data([0, 0, 0, 16] + Array("free".utf8) + [UInt8](repeating: 0, count: 8)))
+            try handle.close()
+        }
+        #expect(Array(seenBoxes.prefix(2)) == ["ftyp", "moov"])
+        #expect(try topLevelBoxTypes(out) == seenBoxes + ["free"])
+        #expect(try FFprobe.countFrames(out) == 5)
+        #expect(folderContents(dir.url) == ["hooked.mp4"])
+    }
+
+    @Test("a throwing beforeCommit leaves no file")
+    func hookErrorLeavesNothing() throws {
+        struct Refused: Error {}
+        let dir = try TemporaryDirectory()
+        let out = dir.path("refused.mp4")
+        let writer = try VideoWriter(path: out.path, width: 64, height: 48, options: VideoWriter.Options(threads: 1))
+        try writer.write(try Frame(width: 64, height: 48))
+        #expect(throws: Refused.self) { try writer.finish { _ in throw Refused() } }
+        #expect(folderContents(dir.url).isEmpty)
+    }
+}

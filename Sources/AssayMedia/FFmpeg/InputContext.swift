@@ -81,6 +81,25 @@ final class InputContext {
     /// The stream at `index`.
     func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> { raw.pointee.streams[index]! }
 
+    /// The video stream to decode: `av_find_best_stream`'s choice, skipping attached pictures (cover art), which
+    /// are not video. Returns the stream index, or a negative `AVERROR` (`AVERROR_STREAM_NOT_FOUND`,
+    /// `AVERROR_DECODER_NOT_FOUND`).
+    func bestVideoStream() -> Int32 {
+        let best = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
+        guard best >= 0 else { return best }
+        if stream(Int(best)).pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0 { return best }
+        // The best "video" is cover art: take the first real video stream instead, if there is one.
+        for i in 0..<streamCount where i != Int(best) {
+            let st = stream(i).pointee
+            guard st.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO,
+                st.disposition & AV_DISPOSITION_ATTACHED_PIC == 0
+            else { continue }
+            return avcodec_find_decoder(st.codecpar.pointee.codec_id) != nil
+                ? Int32(i) : FFmpegConstants.decoderNotFound
+        }
+        return FFmpegConstants.streamNotFound
+    }
+
     /// Number of streams.
     var streamCount: Int { Int(raw.pointee.nb_streams) }
 

@@ -19,7 +19,7 @@ public struct MediaInfo: Sendable, Hashable, Codable {
     public var bitRate: Int64?
     /// All streams, in container order.
     public var streams: [StreamInfo]
-    /// The index of the stream a ``VideoReader`` would decode (`av_find_best_stream`), if there is one.
+    /// The index of the stream a ``VideoReader`` would decode (`av_find_best_stream`, skipping cover art), if any.
     public var bestVideoStreamIndex: Int?
     /// Container-level metadata tags (`major_brand`, `encoder`, ...), bounded to 64 entries.
     public var metadata: [String: String]
@@ -85,6 +85,8 @@ public struct StreamInfo: Sendable, Hashable, Codable {
     /// `av_display_rotation_get` and ffprobe's `rotation` report it (FFmpeg documents it as counter-clockwise;
     /// a stream copy with the legacy `-metadata:s:v rotate=90` tag reads back as 90). `nil` without a matrix.
     public var rotation: Double?
+    /// Video: the stream is an attached picture (cover art), not video; readers never decode it.
+    public var isAttachedPicture: Bool = false
     /// Video: the pixel (sample) aspect ratio, if the container or codec states one.
     public var sampleAspectRatio: Rational?
 

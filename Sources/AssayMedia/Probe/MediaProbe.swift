@@ -32,7 +32,7 @@ extension MediaInfo {
     /// Describes an opened input.
     init(input: InputContext) {
         let ctx = input.raw.pointee
-        let best = av_find_best_stream(input.raw, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
+        let best = input.bestVideoStream()
         var streams: [StreamInfo] = []
         streams.reserveCapacity(min(input.streamCount, 64))
         for i in 0..<input.streamCount {
@@ -93,6 +93,7 @@ extension StreamInfo {
             frameRate = guessed.num > 0 && guessed.den > 0 ? Rational(guessed.num, guessed.den) : nil
             let avg = st.pointee.avg_frame_rate
             averageFrameRate = avg.num > 0 && avg.den > 0 ? Rational(avg.num, avg.den) : nil
+            isAttachedPicture = st.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0
             rotation = displayRotation(st)
             let sar = av_guess_sample_aspect_ratio(input.raw, st, nil)
             sampleAspectRatio = sar.num > 0 && sar.den > 0 ? Rational(sar.num, sar.den) : nil

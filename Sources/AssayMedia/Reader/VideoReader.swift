@@ -71,9 +71,9 @@ public final class VideoReader {
         let info = MediaInfo(input: input)
         self.info = info
 
-        var codec: UnsafePointer<AVCodec>? = nil
-        let best = av_find_best_stream(input.raw, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
-        if best == FFmpegConstants.decoderNotFound {
+        let best = input.bestVideoStream()
+        let codec = best >= 0 ? avcodec_find_decoder(input.stream(Int(best)).pointee.codecpar.pointee.codec_id) : nil
+        if best == FFmpegConstants.decoderNotFound || (best >= 0 && codec == nil) {
             throw MediaError.unsupportedFormat("no decoder for the video stream", location: location, ffmpegCode: best)
         }
         guard best >= 0, let codec, let streamInfo = info.streams.first(where: { $0.index == Int(best) }) else {

@@ -59,13 +59,16 @@ public enum Transcoder {
     ///   - output: The destination (must differ from `input`; its folder must exist).
     ///   - options: Reader, writer and audio settings.
     ///   - process: Called with each frame in order; it may change pixels and must keep the frame's size.
+    ///   - beforeCommit: Called with the path of the complete temp file before it is renamed into place (see
+    ///     ``VideoWriter/finish(beforeCommit:)``); the place for metadata and manifest edits.
     /// - Throws: ``MediaError``, or whatever `process` throws; in every case no output file is produced.
     @discardableResult
     public static func transcode(
         input: String,
         output: String,
         options: Options = Options(),
-        process: ((inout Frame) throws -> Void)? = nil
+        process: ((inout Frame) throws -> Void)? = nil,
+        beforeCommit: ((_ temporaryPath: String) throws -> Void)? = nil
     ) throws -> Summary {
         if samePath(input, output) {
             throw MediaError.invalidArgument("output would overwrite the input", location: InputLocation(path: output))
@@ -124,7 +127,11 @@ public enum Transcoder {
                 processed += 1
                 next = try reader.nextFrame()
             }
-            try writer.finish()
+            if let beforeCommit {
+                try writer.finish(beforeCommit: beforeCommit)
+            } else {
+                try writer.finish()
+            }
         } catch {
             writer.cancel()
             throw error

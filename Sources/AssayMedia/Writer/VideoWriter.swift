@@ -92,7 +92,9 @@ public final class VideoWriter {
         }
         guard options.sampleAspectRatio.isValid else {
             throw MediaError.invalidArgument(
-                "sample aspect ratio \(options.sampleAspectRatio) is not positive", location: location)
+                "sample aspect ratio \(options.sampleAspectRatio) is not positive",
+                location: location
+            )
         }
         if let rotation = options.rotation, !rotation.isFinite {
             throw MediaError.invalidArgument("rotation must be finite", location: location)
@@ -276,6 +278,41 @@ public final class VideoWriter {
     /// `+faststart`) and atomically renames the finished file into place.
     /// - Throws: ``MediaError``; on error no output file is produced.
     public func finish() throws(MediaError) {
+        try finishMuxing()
+        try commit()
+    }
+
+    /// Like ``finish()``, but first hands the complete file (trailer written, closed) to `beforeCommit`, which
+    /// may edit it in place or replace the file at that path (for example to write the `AIGC` metadata entry
+    /// and insert the C2PA `uuid` box). The file is then synced and renamed over the destination.
+    /// - Parameter beforeCommit: Called with the temp file's path. If it throws, the writer is cancelled and
+    ///   its error is rethrown; no output file appears.
+    /// - Throws: ``MediaError``, or the error `beforeCommit` throws.
+    public func finish(beforeCommit: (_ temporaryPath: String) throws -> Void) throws {
+        try finishMuxing()
+        do {
+            try beforeCommit(atomic.temporaryPath)
+        } catch {
+            cancel()
+            throw error
+        }
+        // The closure may have replaced the file by renaming another one onto the path: sync that one too.
+        let fd = open(atomic.temporaryPath, O_RDONLY)
+        guard fd >= 0 else {
+            cancel()
+            throw MediaError.ioFailure("the finished file vanished before commit", location: output.location)
+        }
+        let synced = fsync(fd)
+        close(fd)
+        guard synced == 0 else {
+            cancel()
+            throw MediaError.ioFailure("fsync of the finished file failed", location: output.location)
+        }
+        try commit()
+    }
+
+    /// Flushes the encoder, copies the remaining audio, writes the trailer and closes the temp file.
+    private func finishMuxing() throws(MediaError) {
         guard !done else {
             throw MediaError.invalidArgument("finish after finish or cancel", location: InputLocation(path: path))
         }
@@ -289,14 +326,19 @@ public final class VideoWriter {
             try check(av_write_trailer(output.raw), .muxFailed, "av_write_trailer", location: output.location)
             output.close()
             done = true
-            do {
-                try atomic.commit()
-            } catch {
-                throw MediaError.ioFailure("cannot commit the output: \(error)", location: output.location)
-            }
         } catch {
             cancel()
             throw error
+        }
+    }
+
+    /// Renames the finished temp file over the destination.
+    private func commit() throws(MediaError) {
+        do {
+            try atomic.commit()
+        } catch {
+            cancel()
+            throw MediaError.ioFailure("cannot commit the output: \(error)", location: output.location)
         }
     }
 

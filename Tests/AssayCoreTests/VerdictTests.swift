@@ -39,6 +39,15 @@ import Testing
         #expect(v.outcome.exitCode == 4)
     }
 
+    @Test func expiredCredentialIsUntrustedNotTampered() {
+        let v = Verdict.fuse(manifest: manifest(.invalid, failures: ["signingCredential.expired"]), watermark: nil,
+                             classifier: nil)
+        #expect(v.outcome == .untrusted)
+        let w = Verdict.fuse(manifest: manifest(.invalid, failures: ["signingCredential.expired", "claimSignature.mismatch"]),
+                             watermark: nil, classifier: nil)
+        #expect(w.outcome == .tampered)
+    }
+
     @Test func watermarkContradictingManifestIsTampered() {
         let v = Verdict.fuse(manifest: manifest(.trusted), watermark: watermark(payload: 42), classifier: nil)
         #expect(v.outcome == .tampered)

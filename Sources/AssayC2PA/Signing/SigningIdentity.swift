@@ -35,7 +35,11 @@ public struct SigningIdentity: Sendable {
 
     /// Problems with the end-entity certificate under the C2PA profile (empty = fine).
     public func profileProblems(allowedEKUs: Set<String> = ExtendedKeyUsage.defaultAllowed) -> [String] {
-        chain[0].profileProblems(allowedEKUs: allowedEKUs, at: Int64(time(nil)))
+        let now = Int64(time(nil))
+        var problems = chain[0].profileProblems(allowedEKUs: allowedEKUs, at: now)
+        // c2pa-rs refuses to sign outside the validity period ("not valid at time of signing").
+        if !chain[0].isValid(at: now) { problems.append("signing certificate is not valid now (expired or not yet valid)") }
+        return problems
     }
 }
 

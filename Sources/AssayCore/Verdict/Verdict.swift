@@ -60,7 +60,8 @@ public struct Verdict: Sendable, Hashable, Codable {
     /// Fuses the lanes' evidence into one verdict.
     ///
     /// Policy, in order:
-    /// 1. An `Invalid` manifest is `tampered`.
+    /// 1. An `Invalid` manifest is `tampered`, unless its only failures are about the signer's
+    ///    credential (expired, revoked): then `untrusted`.
     /// 2. A watermark whose payload contradicts the manifest's soft binding is `tampered`
     ///    (a transplanted manifest).
     /// 3. A `Trusted` manifest (embedded or recovered by watermark) is `verified`; `Valid` is `untrusted`.
@@ -74,7 +75,14 @@ public struct Verdict: Sendable, Hashable, Codable {
         let outcome: Outcome
         let recovered = manifest?.source == .recoveredByWatermark
 
-        if let m = manifest, m.state == .invalid {
+        if let m = manifest, m.state == .invalid, !m.failureCodes.isEmpty,
+            m.failureCodes.allSatisfy(credentialOnlyFailures.contains)
+        {
+            // The content and the signature are intact; only the signer's credential lapsed.
+            outcome = .untrusted
+            reasons.append("manifest signed with a credential that is no longer valid: "
+                + m.failureCodes.joined(separator: ", "))
+        } else if let m = manifest, m.state == .invalid {
             outcome = .tampered
             let codes = m.failureCodes
             reasons.append("manifest invalid" + (codes.isEmpty ? "" : ": " + codes.joined(separator: ", ")))
@@ -126,6 +134,12 @@ public struct Verdict: Sendable, Hashable, Codable {
         return Verdict(outcome: outcome, reasons: reasons, manifest: manifest, watermark: watermark,
                        classifier: classifier)
     }
+
+    /// Failure codes about the signer's credential alone (expired, revoked): C2PA calls the manifest
+    /// Invalid, DESIGN.md's contract calls the clip untrusted (exit 4), not tampered.
+    public static let credentialOnlyFailures: Set<String> = [
+        "signingCredential.expired", "signingCredential.revoked", "signingCredential.untrusted",
+    ]
 
     private static func signerSuffix(_ m: ManifestEvidence) -> String {
         guard let name = m.signer?.commonName ?? m.signer?.organization else { return "" }

@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN := .build/debug/assay
 
-.PHONY: demo test deps pydeps fixtures build release bench clean
+.PHONY: demo test deps pydeps fixtures build release bench clean fuzz
 
 deps:
 	@scripts/install-deps.sh system
@@ -33,3 +33,8 @@ bench: release fixtures pydeps
 
 clean:
 	rm -rf .build Fixtures/generated
+
+# libFuzzer + ASan over every parser (Fuzz/): FUZZ_SECONDS per target (default 60).
+FUZZ_SECONDS ?= 60
+fuzz: deps fixtures
+	@Fuzz/run.sh $(FUZZ_SECONDS)

@@ -110,7 +110,7 @@ public final class Certificate: @unchecked Sendable {
 
     /// Checks the certificate against the C2PA signing-certificate profile as c2pa-rs does
     /// (`check_certificate_profile`). Returns the problems found (empty = acceptable).
-    func profileProblems(allowedEKUs: Set<String>, at time: Int64) -> [String] {
+    public func profileProblems(allowedEKUs: Set<String>, at time: Int64) -> [String] {
         var problems = [String]()
         if X509_get_version(raw) != 2 { problems.append("certificate is not X.509 version 3") }
         let flags = X509_get_extension_flags(raw)

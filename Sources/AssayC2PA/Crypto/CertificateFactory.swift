@@ -46,6 +46,25 @@ public enum CertificateFactory {
         return Identity(certificate: x, key: key)
     }
 
+    /// Makes an RFC 3161 time-stamping certificate (critical EKU timeStamping), issued by `issuer`.
+    public static func makeTimeStampingCertificate(commonName: String, organization: String, issuer: Identity,
+                                                   days: Int = 3650) throws -> Identity
+    {
+        let key = try CryptoKey.generate(for: .es256)
+        let x = try newCertificate(subject: (commonName, organization), key: key, days: days)
+        try OpenSSL.check(X509_set_issuer_name(x.raw, X509_get_subject_name(issuer.certificate.raw)),
+                          "X509_set_issuer_name")
+        try addExtensions(to: x, issuer: issuer.certificate, [
+            (NID_basic_constraints, "critical,CA:FALSE"),
+            (NID_key_usage, "critical,digitalSignature"),
+            (NID_ext_key_usage, "critical,timeStamping"),
+            (NID_subject_key_identifier, "hash"),
+            (NID_authority_key_identifier, "keyid:always"),
+        ])
+        try sign(x, with: issuer.key)
+        return Identity(certificate: x, key: key)
+    }
+
     private static func newCertificate(subject: (String, String), key: CryptoKey, days: Int) throws -> Certificate {
         let x = Certificate(owning: try OpenSSL.check(X509_new(), "X509_new"))
         try OpenSSL.check(X509_set_version(x.raw, 2), "X509_set_version")

@@ -22,7 +22,7 @@ public enum ManifestSigner {
     /// - Throws: ``C2PAError`` (or `BMFFError` from the container layer); no output is left behind on error.
     @discardableResult
     public static func sign(inputPath: String, outputPath: String, definition: ManifestDefinition,
-                            identity: SigningIdentity) throws -> Result
+                            identity: SigningIdentity, timeStampURL: String? = nil) throws -> Result
     {
         let problems = identity.profileProblems()
         guard problems.isEmpty else {
@@ -39,7 +39,8 @@ public enum ManifestSigner {
         let manifestLabel = "urn:c2pa:" + UUID().uuidString.lowercased()
         let builder = StoreBuilder(label: manifestLabel, definition: definition, identity: identity,
                                    parent: definition.keepHistory ? existing?.store : nil,
-                                   inputTitle: String(inputPath.split(separator: "/").last ?? ""))
+                                   inputTitle: String(inputPath.split(separator: "/").last ?? ""),
+                                   timeStampURL: timeStampURL)
         let placeholder = C2PABox.wrap(jumbf: try builder.build(hash: [UInt8](repeating: 0, count: 32)))
         let editor = try BoxEditor(source: source, tree: tree)
         let edit: BoxEdit = existing.map { .replace($0.box, with: placeholder) } ?? .insert(placeholder, at: .afterFileType)
@@ -73,12 +74,16 @@ struct StoreBuilder {
     let identity: SigningIdentity
     let parent: ManifestStore?
     let inputTitle: String
+    let timeStampURL: String?
+    /// Bytes reserved for the time-stamp token in the placeholder (as c2pa-rs does).
+    static let timeStampReserve = 10000
     private let salts: [String: [UInt8]]
     private let instanceID = "xmp:iid:" + UUID().uuidString.lowercased()
 
     init(label: String, definition: ManifestDefinition, identity: SigningIdentity, parent: ManifestStore?,
-         inputTitle: String)
+         inputTitle: String, timeStampURL: String? = nil)
     {
+        self.timeStampURL = timeStampURL
         self.label = label
         self.definition = definition
         self.identity = identity
@@ -145,9 +150,23 @@ struct StoreBuilder {
         claim.append(("alg", .text("sha256")))
         let claimBytes = CBOR.textMap(claim).encoded()
         let chain = identity.chain.map(\.der)
-        // Reserve room so the COSE size never depends on the signature value.
-        let cose = try COSESign1.sign(payload: claimBytes, algorithm: identity.algorithm, chain: chain,
-                                      key: identity.key, padTo: nil)
+        let (prot, sig) = try COSESign1.signature(payload: claimBytes, algorithm: identity.algorithm, chain: chain,
+                                                  key: identity.key)
+        var token: [UInt8]?
+        var cose: [UInt8]
+        if let url = timeStampURL {
+            if padTo == nil {
+                // Placeholder: reserve room for the token that the final pass will fetch.
+                let plain = try COSESign1.assemble(protectedBytes: prot, signature: sig, timeStampToken: nil, padTo: nil)
+                cose = try COSESign1.assemble(protectedBytes: prot, signature: sig, timeStampToken: nil,
+                                              padTo: plain.count + Self.timeStampReserve)
+            } else {
+                token = try TimeStamp.fetchToken(url: url, imprint: TimeStamp.imprint(protectedBytes: prot, signature: sig))
+                cose = try COSESign1.assemble(protectedBytes: prot, signature: sig, timeStampToken: token, padTo: nil)
+            }
+        } else {
+            cose = try COSESign1.assemble(protectedBytes: prot, signature: sig, timeStampToken: nil, padTo: nil)
+        }
         let manifest = JUMBFSuperbox(
             description: JUMBFDescription(type: JUMBF.c2paUUID("c2ma"), label: label),
             children: [
@@ -170,8 +189,8 @@ struct StoreBuilder {
             if bytes.count < target {
                 // Grow the COSE pad so the final store matches the placeholder byte for byte in size.
                 let extra = target - bytes.count
-                let padded = try COSESign1.sign(payload: claimBytes, algorithm: identity.algorithm, chain: chain,
-                                                key: identity.key, padTo: cose.count + extra)
+                let padded = try COSESign1.assemble(protectedBytes: prot, signature: sig, timeStampToken: token,
+                                                    padTo: cose.count + extra)
                 var m = manifest
                 m.children[2] = .superbox(JUMBFSuperbox(
                     description: JUMBFDescription(type: JUMBF.c2paUUID("c2cs"), label: "c2pa.signature"),

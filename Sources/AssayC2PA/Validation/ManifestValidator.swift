@@ -251,12 +251,38 @@ public enum ManifestValidator {
             }
             let leaf = certs[0]
             if serial == nil { serial = leaf.serialNumber }
-            let signer = ManifestEvidence.Signer(commonName: leaf.subjectCommonName,
+            var signer = ManifestEvidence.Signer(commonName: leaf.subjectCommonName,
                                                  organization: leaf.subjectOrganization,
                                                  issuer: leaf.issuerOrganization ?? leaf.issuerCommonName,
                                                  time: nil, algorithm: alg.rawValue)
-            let now = Int64(time(nil))
+            var now = Int64(time(nil))
+            var signingTime: String?
+            if let tst = cose.unprotectedHeader["sigTst2"] {
+                if let tok = tst["tstTokens"]?.arrayValue?.first?["val"]?.bytesValue {
+                    let v = TimeStamp.verify(token: tok, imprint: TimeStamp.imprint(protectedBytes: cose.protectedBytes,
+                                                                                   signature: cose.signature),
+                                             anchors: trust.anchors)
+                    if v.validated {
+                        add(StatusCode.timeStampValidated, .success, url: sigURL, "timestamp message digest matched")
+                        if v.trusted {
+                            add(StatusCode.timeStampTrusted, .success, url: sigURL, "timestamp cert trusted")
+                        } else {
+                            add(StatusCode.timeStampUntrusted, .informational, url: sigURL, "timestamp cert untrusted")
+                        }
+                        if let t = v.time {
+                            now = t
+                            signingTime = Assertions.iso8601(Date(timeIntervalSince1970: TimeInterval(t)))
+                        }
+                    } else {
+                        add(StatusCode.timeStampMismatch, .failure, url: sigURL,
+                            "time-stamp does not match the signature: \(v.problem ?? "")")
+                    }
+                } else {
+                    add(StatusCode.timeStampMalformed, .failure, url: sigURL, "sigTst2 holds no token")
+                }
+            }
             let problems = leaf.profileProblems(allowedEKUs: trust.allowedEKUs, at: now)
+            signer.time = signingTime
             let signatureShapeOK = alg.ecCoordinateSize.map { cose.signature.count == 2 * $0 } ?? true
             if !problems.isEmpty || !signatureShapeOK {
                 add(StatusCode.signingCredentialInvalid, .failure, url: sigURL,

@@ -25,6 +25,9 @@ struct SignCommand: ParsableCommand {
     @Option(help: "Signing algorithm (default: from the key).")
     var alg: String?
 
+    @Option(help: "RFC 3161 time-stamp authority URL (the only network access; off by default).")
+    var tsa: String?
+
     func run() throws {
         var algorithm: SigningAlgorithm?
         if let alg {
@@ -33,7 +36,8 @@ struct SignCommand: ParsableCommand {
         }
         do {
             let r = try ManifestJob.sign(input: input, output: output, manifestPath: manifest, label: nil,
-                                         certPath: cert, keyPath: key, algorithm: algorithm)
+                                         certPath: cert, keyPath: key, algorithm: algorithm,
+                                         timeStampURL: tsa)
             print("signed \(output): manifest \(r.manifestLabel) (\(r.manifestBoxSize) bytes, \(r.manifestCount) in store)")
         } catch {
             printError("assay sign: \(error)")

@@ -75,6 +75,7 @@ public enum ManifestJob {
     @discardableResult
     public static func sign(input: String, output: String, manifestPath: String?, label: ContentLabel?,
                             certPath: String?, keyPath: String?, algorithm: SigningAlgorithm?,
+                            timeStampURL: String? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> ManifestSigner.Result
     {
@@ -95,6 +96,7 @@ public enum ManifestJob {
                                           generator: .init(name: "assay", version: AssayVersion.string))
             definition = ManifestDefinition(label: l, title: title)
         }
-        return try ManifestSigner.sign(inputPath: input, outputPath: output, definition: definition, identity: identity)
+        return try ManifestSigner.sign(inputPath: input, outputPath: output, definition: definition, identity: identity,
+                                       timeStampURL: timeStampURL)
     }
 }

@@ -43,6 +43,8 @@ let package = Package(
             dependencies: ["AssayCore", "AssayBMFF", "AssayMedia", "AssayC2PA", "AssayWatermark", "AssayClassifier"],
             swiftSettings: strictSettings),
         // The CLI: parses arguments and prints, nothing else.
+        // Benchmarks/bmff: SHA-256 and BoxEditor throughput (run via Benchmarks/bmff/run.sh, release build).
+        .executableTarget(name: "bmff-bench", dependencies: ["AssayBMFF"], path: "Benchmarks/bmff/bench", swiftSettings: strictSettings),
         .executableTarget(
             name: "assay",
             dependencies: ["Assay", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -9,8 +9,10 @@ import Testing
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
     ])
     func knownVectors(input: String, expected: String) {
         #expect(Self.hex(SHA256Hasher.digest(Array(input.utf8))) == expected)
@@ -40,7 +42,8 @@ import Testing
         let dir = try TemporaryDirectory()
         var rng = SystemRandomNumberGenerator()
         // 2.5 MiB + 7 bytes: crosses two 1 MiB chunk boundaries and ends on a partial chunk.
-        let big = try dir.write("big.bin", (0..<(5 * (1 << 19) + 7)).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        let big = try dir.write(
+            "big.bin", (0..<(5 * (1 << 19) + 7)).map { _ in UInt8.random(in: 0...255, using: &rng) })
         let openssl = try #require(Subprocess.which("openssl"))
         for url in [big, try TestFixtures.generated("clip_720p.mp4")] {
             let r = try Subprocess.run(openssl, ["dgst", "-sha256", "-r", url.path])

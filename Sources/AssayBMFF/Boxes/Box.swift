@@ -53,4 +53,12 @@ public struct Box: Sendable, Hashable {
         let rest = Array(path.dropFirst())
         return children.filter { $0.type == first }.flatMap { $0.descendants(atPath: rest) }
     }
+
+    /// A 16-byte UUID as `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` (upper case).
+    public static func uuidString(_ bytes: [UInt8]) -> String {
+        let hex = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }
+        guard hex.count == 16 else { return hex.joined() }
+        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(
+            separator: "-")
+    }
 }

@@ -21,10 +21,11 @@ public struct BoxTree: Sendable {
     ///   - source: The bytes to walk.
     ///   - maxDepth: Deepest nesting allowed (top-level boxes are depth 1); 32 as c2pa-rs.
     ///   - maxBoxes: Cap on the total number of boxes.
-    /// - Throws: ``BMFFError`` naming the file and offset: ``BMFFError/Code/truncated``,
+    /// - Throws: ``BMFFError`` naming the file and offset: ``BMFFError/Code/truncated`` (also for empty input),
     ///   ``BMFFError/Code/invalidBoxSize``, ``BMFFError/Code/boxExceedsParent``,
     ///   ``BMFFError/Code/nestingTooDeep``, ``BMFFError/Code/tooManyBoxes``.
     public static func parse(_ source: any ByteSource, maxDepth: Int = 32, maxBoxes: Int = 250_000) throws -> BoxTree {
+        guard source.size > 0 else { throw BMFFError.truncated("empty input", at: source.location(0)) }
         var walker = Walker(source: source, maxDepth: min(max(maxDepth, 1), depthCeiling), maxBoxes: maxBoxes)
         let boxes = try walker.walk(from: 0, to: source.size, depth: 1, parent: nil)
         return BoxTree(boxes: boxes, sourceName: source.name, sourceSize: source.size)
@@ -47,6 +48,43 @@ public struct BoxTree: Sendable {
 
     /// The first top-level box of `type`.
     public func first(_ type: FourCC) -> Box? { boxes.first { $0.type == type } }
+
+    /// Checks that every absolute offset in the offset tables (`stco`, `co64`, `saio` under `stbl`,
+    /// `tfhd` base offsets, `tfra` moof offsets, `iloc` file extents) lies inside the source.
+    /// - Throws: ``BMFFError/Code/offsetOutOfRange`` naming the table entry, or
+    ///   ``BMFFError/Code/invalidTable`` for a malformed table.
+    public func checkOffsetTables(in source: any ByteSource) throws {
+        for top in boxes {
+            for table in BoxEditor.offsetTables(in: top, parent: nil) {
+                let payload = try TableReader.payload(of: table.box, in: source)
+                var copy = payload
+                let fields = try BoxEditor.fields(of: table.box, payload: payload, source: source)
+                try fields.patch(&copy, base: table.box.payloadOffset, sourceName: source.name) { value, at in
+                    guard value <= UInt64(source.size) else {
+                        throw BMFFError.offsetOutOfRange(
+                            "'\(table.box.type)' offset \(value) points past the end (\(source.size) bytes)",
+                            at: source.location(at))
+                    }
+                    return value
+                }
+            }
+        }
+    }
+
+    /// The tree as indented text, one box a line: `type @offset size` (plus the user type of `uuid`
+    /// boxes), down to `maxDepth` levels.
+    public func outline(maxDepth: Int = 32) -> String {
+        var lines: [String] = []
+        func visit(_ box: Box, _ depth: Int) {
+            guard depth <= maxDepth else { return }
+            var line = String(repeating: "  ", count: depth - 1) + "\(box.type) @\(box.offset) size \(box.size)"
+            if let u = box.userType { line += " " + Box.uuidString(u) }
+            lines.append(line)
+            for c in box.children { visit(c, depth + 1) }
+        }
+        for b in boxes { visit(b, 1) }
+        return lines.joined(separator: "\n")
+    }
 
     /// Every box in depth-first file order, with its path from the top (including its own type).
     public func allBoxes() -> [(path: [FourCC], box: Box)] {

@@ -26,7 +26,9 @@ public struct FourCC: Hashable, Sendable, ExpressibleByStringLiteral, CustomStri
 
     /// A literal such as `"moov"`; traps if the literal is not four Latin-1 characters (a programming error).
     public init(stringLiteral value: String) {
-        guard let code = FourCC(string: value) else { preconditionFailure("FourCC literal must be 4 Latin-1 characters: \(value)") }
+        guard let code = FourCC(string: value) else {
+            preconditionFailure("FourCC literal must be 4 Latin-1 characters: \(value)")
+        }
         self = code
     }
 

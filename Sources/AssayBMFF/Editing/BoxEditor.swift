@@ -36,11 +36,16 @@ public struct BoxEditor: Sendable {
     }
 
     /// Writes the edited file to a temp file beside `destinationPath` and returns it uncommitted.
-    /// - Throws: ``BMFFError`` for invalid edits, offsets pointing outside the kept data
+    /// - Throws: ``BMFFError`` for invalid edits (including an output path that names the input
+    ///   file, through any link), offsets pointing outside the kept data
     ///   (``BMFFError/Code/offsetOutOfRange``), offsets that no longer fit their fields
     ///   (``BMFFError/Code/offsetOverflow``), malformed tables and I/O failures; nothing is left behind.
     public func apply(_ edits: [BoxEdit], to destinationPath: String) throws -> PendingOutput {
         let plan = try plan(edits)
+        if let file = source as? FileByteSource, Syscall.isSameFile(destinationPath, as: file.fd) {
+            throw BMFFError.invalidEdit(
+                "the output \(destinationPath) is the input file; inputs are never modified", at: location(nil))
+        }
         let writer: AtomicFileWriter
         do {
             writer = try AtomicFileWriter(destinationPath: destinationPath)
@@ -89,7 +94,8 @@ public struct BoxEditor: Sendable {
                 inserted[at, default: []].append(i)
             case .replace(let box, _), .remove(let box):
                 guard let n = top.firstIndex(where: { $0.offset == box.offset && $0.type == box.type }) else {
-                    throw BMFFError.invalidEdit("'\(box.type)' is not a top-level box of the input", at: location(box.offset))
+                    throw BMFFError.invalidEdit(
+                        "'\(box.type)' is not a top-level box of the input", at: location(box.offset))
                 }
                 guard replaced[n] == nil else {
                     throw BMFFError.invalidEdit("two edits on '\(box.type)'", at: location(box.offset))
@@ -125,18 +131,22 @@ public struct BoxEditor: Sendable {
         for p in pieces {
             switch p {
             case .copy(let box):
-                entries.append(.init(type: box.type, userType: box.userType, offset: offset, size: box.size,
-                                     origin: .copied(from: box.offset)))
+                entries.append(
+                    .init(
+                        type: box.type, userType: box.userType, offset: offset, size: box.size,
+                        origin: .copied(from: box.offset)))
                 offset += box.size
             case .new(let i, let boxes, _):
                 for b in boxes {
-                    entries.append(.init(type: b.type, userType: b.userType, offset: offset + b.offset, size: b.size,
-                                         origin: .edit(i)))
+                    entries.append(
+                        .init(
+                            type: b.type, userType: b.userType, offset: offset + b.offset, size: b.size,
+                            origin: .edit(i)))
                 }
                 offset += boxes.last.map(\.end) ?? 0
             }
         }
-        return Plan(pieces: pieces, layout: EditLayout(entries: entries))
+        return Plan(pieces: pieces, layout: EditLayout(entries: entries, inputSize: source.size))
     }
 
     func location(_ offset: Int64?) -> InputLocation { InputLocation(path: source.name, offset: offset) }
@@ -209,7 +219,21 @@ public struct BoxEditor: Sendable {
         }
     }
 
-    private func copy(_ range: Range<Int64>, to writer: AtomicFileWriter, buffer: UnsafeMutableRawBufferPointer) throws {
+    private func copy(_ range: Range<Int64>, to writer: AtomicFileWriter, buffer: UnsafeMutableRawBufferPointer) throws
+    {
+        guard !range.isEmpty else { return }
+        try source.checkRange(range.lowerBound, 0)
+        guard range.upperBound <= source.size else {
+            throw BMFFError.truncated("copy range passes the end", at: location(range.lowerBound))
+        }
+        // In-kernel copy (sendfile, no user-space round trip) when the source is a file.
+        if let file = source as? FileByteSource, range.count >= Int64(SHA256Hasher.chunkSize),
+            try Syscall.sendFile(
+                from: file.fd, at: range.lowerBound, count: Int64(range.count),
+                to: writer.fileDescriptor, path: file.path)
+        {
+            return
+        }
         var offset = range.lowerBound
         while offset < range.upperBound {
             let n = Int(min(Int64(buffer.count), range.upperBound - offset))

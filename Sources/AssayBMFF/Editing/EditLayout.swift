@@ -26,6 +26,8 @@ public struct EditLayout: Sendable, Hashable {
 
     /// The top-level boxes of the output, in order.
     public var entries: [Entry]
+    /// The size of the input the layout was planned for.
+    public var inputSize: Int64
     /// The output size.
     public var size: Int64 {
         entries.last.map { $0.offset + $0.size } ?? 0
@@ -38,14 +40,9 @@ public struct EditLayout: Sendable, Hashable {
 
     /// Where the input byte at `offset` is in the output, if its box was kept.
     ///
-    /// An offset equal to the end of a kept box maps to the end of its copy when no kept box starts there.
+    /// The end of the input maps to the end of the last box's copy if that box was kept (an empty
+    /// chunk at the very end); the start of a removed box maps to `nil`.
     public func outputOffset(forInputOffset offset: Int64) -> Int64? {
-        var endMatch: Int64?
-        for e in entries {
-            guard case .copied(let from) = e.origin else { continue }
-            if offset >= from, offset < from + e.size { return e.offset + (offset - from) }
-            if offset == from + e.size { endMatch = e.offset + e.size }
-        }
-        return endMatch
+        OffsetMap(layout: self).map(offset)
     }
 }

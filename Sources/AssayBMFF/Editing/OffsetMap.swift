@@ -2,8 +2,10 @@
 struct OffsetMap: Sendable {
     /// (input start, input end, output start), sorted by input start; ranges do not overlap.
     private var segments: [(from: Int64, end: Int64, to: Int64)]
+    private let inputSize: Int64
 
     init(layout: EditLayout) {
+        inputSize = layout.inputSize
         segments = layout.entries.compactMap { e in
             guard case .copied(let from) = e.origin else { return nil }
             return (from, from + e.size, e.offset)
@@ -21,7 +23,9 @@ struct OffsetMap: Sendable {
         guard lo > 0 else { return nil }
         let s = segments[lo - 1]
         if x < s.end { return s.to + (x - s.from) }
-        if x == s.end { return s.to + (s.end - s.from) }  // one past a kept box (an empty chunk at its end)
+        // The end of the input, if the last box was kept (an empty chunk at the very end). Mid-file, the
+        // end of one box is the start of the next, which is mapped (or removed) on its own.
+        if x == s.end, x == inputSize { return s.to + (s.end - s.from) }
         return nil
     }
 }

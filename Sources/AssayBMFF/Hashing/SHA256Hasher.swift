@@ -109,7 +109,9 @@ private final class HashState {
     }
 
     func update(_ bytes: UnsafeRawBufferPointer) {
-        guard EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1 else { fatalError("EVP_DigestUpdate failed") }
+        guard EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1 else {
+            fatalError("EVP_DigestUpdate failed")
+        }
     }
 
     func finalize() -> [UInt8] {

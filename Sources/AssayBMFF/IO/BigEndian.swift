@@ -3,7 +3,8 @@ import AssayCore
 extension UInt32 {
     /// Reads a big-endian value at `index` (the caller has checked the bounds).
     init(bigEndian bytes: [UInt8], at index: Int) {
-        self = UInt32(bytes[index]) << 24 | UInt32(bytes[index + 1]) << 16 | UInt32(bytes[index + 2]) << 8
+        self =
+            UInt32(bytes[index]) << 24 | UInt32(bytes[index + 1]) << 16 | UInt32(bytes[index + 2]) << 8
             | UInt32(bytes[index + 3])
     }
 }

@@ -14,7 +14,8 @@ public final class FileByteSource: ByteSource, @unchecked Sendable {
     public let path: String
     /// The size at open time.
     public let size: Int64
-    private let fd: Int32
+    /// The read-only descriptor (for `sendfile` in the editor).
+    let fd: Int32
 
     /// Opens `path` read-only.
     /// - Throws: ``BMFFError`` with code ``BMFFError/Code/ioFailure`` if it cannot be opened or is

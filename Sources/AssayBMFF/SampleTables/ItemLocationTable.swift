@@ -41,8 +41,10 @@ public struct ItemLocationTable: Sendable, Hashable {
         let lengthSize = Int(s1 & 0xF)
         let baseSize = Int(s2 >> 4)
         let indexSize = version >= 1 ? Int(s2 & 0xF) : 0
-        for (name, v) in [("offset_size", offsetSize), ("length_size", lengthSize), ("base_offset_size", baseSize),
-                          ("index_size", indexSize)] where ![0, 4, 8].contains(v) {
+        for (name, v) in [
+            ("offset_size", offsetSize), ("length_size", lengthSize), ("base_offset_size", baseSize),
+            ("index_size", indexSize),
+        ] where ![0, 4, 8].contains(v) {
             throw BMFFError.invalidTable("'iloc' \(name) \(v) is not 0, 4 or 8", at: c.location(4))
         }
         let count = Int(version < 2 ? UInt32(try c.u16("item_count")) : try c.u32("item_count"))
@@ -76,13 +78,17 @@ public struct ItemLocationTable: Sendable, Hashable {
                 extents.append(Extent(offset: off, length: len))
                 if offsetSize > 0 { extentFields.append(.init(position: pos, width: offsetSize, value: off)) }
             }
-            items.append(Item(itemID: id, constructionMethod: method, dataReferenceIndex: dri,
-                              baseOffset: baseOffset, extents: extents))
+            items.append(
+                Item(
+                    itemID: id, constructionMethod: method, dataReferenceIndex: dri,
+                    baseOffset: baseOffset, extents: extents))
             // Only file offsets in this file (method 0, data reference 0) are absolute.
             guard method == 0, dri == 0 else { continue }
             if baseSize > 0 {
-                fields.groups.append(.init(base: .init(position: basePos, width: baseSize, value: baseOffset),
-                                           extents: extentFields))
+                fields.groups.append(
+                    .init(
+                        base: .init(position: basePos, width: baseSize, value: baseOffset),
+                        extents: extentFields))
             } else {
                 fields.absolute += extentFields
             }

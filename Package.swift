@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C system libraries (module maps + static-inline shims for macros that do not import).
@@ -24,6 +25,8 @@ let package = Package(
             name: "CFFmpeg", pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
 
         // The shared model: pure Swift, no dependencies.
         .target(name: "AssayCore", swiftSettings: strictSettings),
@@ -37,10 +40,15 @@ let package = Package(
         .target(name: "AssayWatermark", dependencies: ["AssayCore"], swiftSettings: strictSettings),
         // Artifact classifier on AssayCore frame planes (pure Swift).
         .target(name: "AssayClassifier", dependencies: ["AssayCore"], swiftSettings: strictSettings),
+        // Zip and tar readers for scan: bounded, member by member, never the whole archive at once.
+        .target(name: "AssayArchive", dependencies: ["AssayCore", "CZlib"], swiftSettings: strictSettings),
         // The three jobs: Labeler, Verifier, Scanner (+ report writers). Only place lanes meet.
         .target(
             name: "Assay",
-            dependencies: ["AssayCore", "AssayBMFF", "AssayMedia", "AssayC2PA", "AssayWatermark", "AssayClassifier"],
+            dependencies: [
+                "AssayCore", "AssayBMFF", "AssayMedia", "AssayC2PA", "AssayWatermark", "AssayClassifier", "AssayArchive",
+                "CFreeType", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings),
         // The CLI: parses arguments and prints, nothing else.
         // Benchmarks/bmff: SHA-256 and BoxEditor throughput (run via Benchmarks/bmff/run.sh, release build).
@@ -49,16 +57,27 @@ let package = Package(
             name: "assay",
             dependencies: ["Assay", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings),
+        // Classifier training/eval tool: raw YUV frames in, feature vectors or decisions out (JSON lines).
+        .executableTarget(name: "assay-features", dependencies: ["AssayClassifier", "AssayCore"],
+                          path: "Classifiers/tools/assay-features", swiftSettings: strictSettings),
+
+        // Watermark benchmark harness (speed, quality, robustness, false positives); see Benchmarks/watermark.
+        .executableTarget(name: "wm-bench", dependencies: ["AssayWatermark", "AssayCore"], path: "Benchmarks/watermark/wm-bench",
+                          swiftSettings: strictSettings),
 
         // Test helpers shared by test targets (fixture generation, temp dirs, running the CLI).
         .target(name: "AssayTestSupport", dependencies: ["AssayCore"], path: "Tests/AssayTestSupport",
                 swiftSettings: strictSettings),
+        // Speed benchmarks (Benchmarks/media/run.sh builds this in release mode and times it against the ffmpeg CLI).
+        .executableTarget(name: "media-bench", dependencies: ["AssayCore", "AssayMedia"], path: "Benchmarks/media",
+                          exclude: ["run.sh"], swiftSettings: strictSettings),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: strictSettings),
         .testTarget(name: "AssayBMFFTests", dependencies: ["AssayBMFF", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayMediaTests", dependencies: ["AssayMedia", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayC2PATests", dependencies: ["AssayC2PA", "AssayBMFF", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayWatermarkTests", dependencies: ["AssayWatermark", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayClassifierTests", dependencies: ["AssayClassifier", "AssayTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "AssayArchiveTests", dependencies: ["AssayArchive", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayTests", dependencies: ["Assay", "AssayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "AssayEndToEndTests", dependencies: ["AssayTestSupport"], swiftSettings: strictSettings),
     ],

@@ -29,4 +29,12 @@ gen vfr.mp4           -f lavfi -i "testsrc2=size=320x240:rate=30,format=yuv420p,
 gen single_frame.mp4  -f lavfi -i "testsrc2=size=320x240:rate=25,format=yuv420p" -frames:v 1 -c:v libx264 -preset veryfast -f mp4
 gen rotated.mp4       -f lavfi -i "testsrc2=size=320x240:rate=25,format=yuv420p" -t 1 -c:v libx264 -preset veryfast -crf 23 -metadata:s:v:0 rotate=90 -f mp4
 gen clip_720p.mp4     -f lavfi -i "testsrc2=size=1280x720:rate=30,noise=alls=3:allf=t,format=yuv420p" -f lavfi -i "$src_a" -t 2 -c:v libx264 -preset veryfast -crf 20 -g 60 -c:a aac -b:a 128k -f mp4
+# rotated.mp4 above carries no display matrix with FFmpeg 5.1 (the rotate tag is dropped when encoding);
+# a stream copy keeps it: tkhd matrix for 90 degrees (ffprobe: rotation=90).
+gen rotated_90.mp4    -i "$out/rotated.mp4" -c copy -metadata:s:v:0 rotate=90 -f mp4
+# 4:2:2 and gray inputs for the reader's swscale conversion.
+gen yuv422.mkv        -f lavfi -i "testsrc2=size=320x240:rate=25,format=yuv422p" -t 1 -c:v libx264 -preset veryfast -crf 23 -f matroska
+gen gray.mkv          -f lavfi -i "testsrc2=size=320x240:rate=25,format=gray" -t 1 -c:v ffv1 -f matroska
+# odd_size.mp4 above comes out 320x180 (libx264 4:2:0 needs even sizes); FFV1 keeps 321x181.
+gen odd_size_ffv1.mkv -f lavfi -i "testsrc2=size=321x181:rate=24,format=rgb24" -t 0.5 -pix_fmt yuv420p -c:v ffv1 -f matroska
 echo "fixtures in $out"

@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 what=${1:-system}
 
 apt_packages=(ffmpeg libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libssl-dev pkg-config openssl
-              python3-venv)
+              python3-venv libsqlite3-dev zlib1g-dev libfreetype-dev fonts-noto-cjk chromium)
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -25,5 +25,10 @@ static inline int        cff_averror_decoder_not_found(void) { return AVERROR_DE
 static inline int        cff_averror_encoder_not_found(void) { return AVERROR_ENCODER_NOT_FOUND; }
 static inline int64_t    cff_nopts_value(void)     { return AV_NOPTS_VALUE; }
 static inline AVRational cff_time_base_q(void)     { return AV_TIME_BASE_Q; }
+static inline int        cff_averror_exit(void)    { return AVERROR_EXIT; }
+static inline int        cff_averror_option_not_found(void) { return AVERROR_OPTION_NOT_FOUND; }
+static inline int        cff_averror_stream_not_found(void) { return AVERROR_STREAM_NOT_FOUND; }
+static inline int        cff_averror_demuxer_not_found(void) { return AVERROR_DEMUXER_NOT_FOUND; }
+static inline int        cff_averror_muxer_not_found(void) { return AVERROR_MUXER_NOT_FOUND; }
 
 #endif

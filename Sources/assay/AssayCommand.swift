@@ -12,5 +12,6 @@ struct AssayCommand: AsyncParsableCommand {
             4 valid but untrusted, 5 unsupported format.
             """,
         version: AssayVersion.string,
-        subcommands: [SignCommand.self, VerifyCommand.self, KeysCommand.self])
+        subcommands: [LabelCommand.self, VerifyCommand.self, ScanCommand.self, InfoCommand.self, SignCommand.self,
+                      ClassifyCommand.self, WatermarkCommand.self, KeysCommand.self])
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Assay
 import AssayC2PA
+import Foundation
 
 /// `assay keys`: manage the development signing identity.
 struct KeysCommand: ParsableCommand {
@@ -10,7 +11,7 @@ struct KeysCommand: ParsableCommand {
     /// `assay keys init`.
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a development root CA and a C2PA signing certificate under $XDG_CONFIG_HOME/assay/.")
+            abstract: "Create a development root CA, a C2PA signing certificate and a watermark key under $XDG_CONFIG_HOME/assay/.")
 
         @Option(help: "Organisation name in the certificates.")
         var organization = "Assay Development"
@@ -31,6 +32,13 @@ struct KeysCommand: ParsableCommand {
                 print("created a development identity in \(store.directory)")
                 print("  signer:  \(created.signerName) (\(created.algorithm.rawValue))")
                 for f in created.files { print("  \(f)") }
+                let wm = AssayPaths().watermarkKey
+                if FileManager.default.fileExists(atPath: wm) && !force {
+                    print("  \(wm) (kept: a watermark key already exists)")
+                } else {
+                    let fingerprint = try WatermarkJob.createKey(path: wm, force: force)
+                    print("  \(wm) (watermark key, fingerprint \(fingerprint))")
+                }
                 print("the development root was added to \(store.trustPath); other verifiers need root-ca.pem as a trust anchor")
             } catch {
                 printError("assay keys init: \(error)")

@@ -1,13 +1,16 @@
 import ArgumentParser
 import Assay
-import AssayC2PA
 import AssayCore
+import Foundation
 
-/// `assay verify`: the manifest lane (the fused verdict comes later).
+/// `assay verify`: every lane, one fused verdict, CI-grade exit codes.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Verify a clip's C2PA manifest.",
-        discussion: "Exit codes: 0 Trusted, 1 invalid, 2 error, 3 no manifest, 4 valid but untrusted, 5 unsupported format.")
+        commandName: "verify", abstract: "Verify a clip: manifest, watermark, classifier, one verdict.",
+        discussion: """
+            Exit codes: 0 verified, 1 tampered/invalid, 2 error, 3 no provenance, 4 valid but untrusted, \
+            5 unsupported format. --fail-on limits which outcomes fail (the others exit 0).
+            """)
 
     @Argument(help: "The clip.")
     var file: String
@@ -15,45 +18,87 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Trust anchors (PEM bundle), in addition to $XDG_CONFIG_HOME/assay/trust.pem.")
     var trust: String?
 
-    @Flag(help: "Print the c2pa-style JSON report.")
+    @Option(name: .customLong("watermark-key"), help: "Watermark key (default $XDG_CONFIG_HOME/assay/watermark.key).")
+    var watermarkKey: String?
+
+    @Option(help: "Manifest repository (default $XDG_DATA_HOME/assay/manifests.sqlite).")
+    var repository: String?
+
+    @Option(help: "Classifier model folder (default Classifiers/assay-npr-lr-1).")
+    var model: String?
+
+    @Flag(name: .customLong("no-watermark"), help: "Skip the watermark lane.")
+    var noWatermark = false
+
+    @Flag(name: .customLong("no-classifier"), help: "Skip the classifier lane.")
+    var noClassifier = false
+
+    @Option(help: "Seconds of video decoded for the watermark and classifier lanes.")
+    var seconds: Double = 6
+
+    @Flag(help: "Print the versioned JSON report (schema assay.verify/1).")
     var json = false
 
+    @Flag(name: .customLong("c2pa-json"), help: "Print only the C2PA report, shaped like c2pa-rs's Reader JSON.")
+    var c2paJSON = false
+
+    @Option(help: "Also write a self-contained HTML report to this path.")
+    var html: String?
+
+    @Flag(help: "Check the GB 45438 label only: exit 0 if one is found and consistent, 3 if none, 1 if inconsistent.")
+    var aigc = false
+
+    @Option(name: .customLong("fail-on"), help: "Comma-separated outcomes that fail: tampered, error, no-provenance, untrusted, unsupported.")
+    var failOn: String?
+
     func run() throws {
-        let outcome: ManifestJob.Outcome
+        let policy = try FailOn.parse(failOn)
+        let verifier: Verifier
         do {
-            outcome = try ManifestJob.verify(path: file, trustPath: trust)
+            verifier = try Verifier(options: VerifyOptions(
+                trustPath: trust, watermarkKeyPath: watermarkKey, repositoryPath: repository, classifierModel: model,
+                watermark: !noWatermark && !aigc, classifier: !noClassifier && !aigc, decodeSeconds: seconds,
+                thumbnails: html == nil ? 0 : 4))
         } catch {
             printError("assay verify: \(error)")
             throw ExitCode(2)
         }
-        switch outcome {
-        case .validated(let report):
-            if json {
-                print(report.json())
+        let report = verifier.verify(path: file, displayPath: file)
+        if aigc { return try aigcOnly(report) }
+        do {
+            if c2paJSON {
+                let e = JSONEncoder()
+                e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                emit(report.c2pa.map { String(decoding: (try? e.encode($0)) ?? Data(), as: UTF8.self) } ?? "null")
+                emit("\n")
+            } else if json {
+                emit(String(decoding: try report.jsonData(), as: UTF8.self) + "\n")
             } else {
-                let e = report.evidence
-                print("\(file): \(e.state.rawValue)")
-                if let m = e.activeManifest { print("  manifest: \(m) (\(e.manifestCount) in store)") }
-                if let s = e.signer {
-                    print("  signer:   \(s.commonName ?? "?")\(s.organization.map { " (\($0))" } ?? "") via \(s.algorithm ?? "?"), issuer \(s.issuer ?? "?")")
-                }
-                if let l = e.label {
-                    print("  label:    \(l.generator) for \(l.producer), \(l.digitalSourceType.shortName), content ID \(l.contentID)")
-                }
-                for s in e.statuses where s.kind == .failure {
-                    print("  failure:  \(s.code) \(s.explanation ?? "")")
-                }
+                emit(TextReport(colour: isTerminal(1)).render(report))
             }
-        case .noManifest:
-            print(json ? #"{"validation_state": null, "error": "ManifestNotFound"}"# : "\(file): no C2PA manifest")
-        case .unsupportedFormat(let why):
-            printError("assay verify: \(why)")
-        case .error(let why):
-            if json {
-                print(#"{"validation_state": "Invalid", "validation_status": [{"code": "manifest.malformed"}]}"#)
-            }
-            printError("assay verify: \(file): manifest unreadable: \(why)")
+            if let html { try writeAtomically(try HTMLReport().render(report), to: html) }
+        } catch {
+            printError("assay verify: \(error)")
+            throw ExitCode(2)
         }
-        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+        let code = FailOn.code(report.verdict.outcome, policy: policy)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    private func aigcOnly(_ report: VerifyReport) throws {
+        if json {
+            let e = JSONEncoder()
+            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            emit(String(decoding: try e.encode(report.aigc), as: UTF8.self) + "\n")
+        } else if report.aigc.isEmpty {
+            emit("\(file): no GB 45438 label (no MP4 AIGC entry, no XMP TC260:AIGC)\n")
+        } else {
+            for a in report.aigc {
+                emit("\(file): GB 45438 label [\(a.source.rawValue)] Label \(a.label.label), ContentProducer "
+                    + "\(a.label.contentProducer), ProduceID \(a.label.produceID), integrity \(a.integrity.rawValue)\n")
+            }
+        }
+        if report.aigc.isEmpty { throw ExitCode(3) }
+        if report.aigc.contains(where: { $0.integrity == .mismatch }) { throw ExitCode(1) }
     }
 }

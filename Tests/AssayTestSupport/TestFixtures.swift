@@ -50,6 +50,8 @@ public enum TestFixtures {
     public struct FixtureError: Error, CustomStringConvertible {
         /// What went wrong.
         public let message: String
+        /// Creates an error.
+        public init(message: String) { self.message = message }
         public var description: String { message }
     }
 }

@@ -27,6 +27,12 @@ public struct ManifestDefinition: Sendable {
     public var assertions: [Assertion]
     /// Whether to add a `c2pa.ingredient.v3` (parentOf) when the input already has a manifest.
     public var keepHistory: Bool = true
+    /// The manifest store of the content this output was made from, when the file being signed no
+    /// longer carries it (`assay label` re-encodes, which drops the box). Kept as the parent
+    /// ingredient instead of the signed file's own store. Ignored unless ``keepHistory``.
+    public var parentStore: ManifestStore?
+    /// Title recorded for that parent ingredient (defaults to the signed file's name).
+    public var parentTitle: String?
 
     /// Creates a definition.
     public init(claimGenerator: ContentLabel.Generator, title: String? = nil, assertions: [Assertion]) {

@@ -38,8 +38,8 @@ public enum ManifestSigner {
         let existing = try C2PABox.readStore(tree: tree, source: source)
         let manifestLabel = "urn:c2pa:" + UUID().uuidString.lowercased()
         let builder = StoreBuilder(label: manifestLabel, definition: definition, identity: identity,
-                                   parent: definition.keepHistory ? existing?.store : nil,
-                                   inputTitle: String(inputPath.split(separator: "/").last ?? ""),
+                                   parent: definition.keepHistory ? (definition.parentStore ?? existing?.store) : nil,
+                                   inputTitle: definition.parentTitle ?? String(inputPath.split(separator: "/").last ?? ""),
                                    timeStampURL: timeStampURL)
         let placeholder = C2PABox.wrap(jumbf: try builder.build(hash: [UInt8](repeating: 0, count: 32)))
         let editor = try BoxEditor(source: source, tree: tree)
@@ -59,7 +59,7 @@ public enum ManifestSigner {
             try pending.writer.write(final, at: box.offset)
             try pending.commit()
             return Result(manifestLabel: manifestLabel, manifestBoxSize: final.count, hash: hash,
-                          manifestCount: (existing?.store.manifests.count ?? 0) + 1)
+                          manifestCount: ((definition.parentStore ?? existing?.store)?.manifests.count ?? 0) + 1)
         } catch {
             pending.abort()
             throw error

@@ -152,6 +152,25 @@ public enum ManifestValidator {
                                 ingredientDeltas: v.deltas, certificateSerial: v.serial)
     }
 
+    /// Validates a manifest store that is no longer inside its asset: one recovered from the manifest
+    /// repository through the watermark's content ID after the file was re-encoded or stripped.
+    ///
+    /// Everything is checked (claim, signature, certificate profile and trust, hashed URIs,
+    /// ingredients) except the hard binding, which belongs to the original bytes; the report says so
+    /// with the informational code ``StatusCode/hardBindingNotChecked``.
+    public static func validateDetached(store: ManifestStore, trust: TrustSettings) throws -> ValidationReport {
+        guard let active = store.activeManifest else {
+            throw C2PAError.manifestNotFound("the recovered store has no manifest", path: nil)
+        }
+        let empty = MemoryByteSource([], name: "recovered manifest")
+        var v = Run(store: store, trust: trust, source: empty, tree: BoxTree(boxes: [], sourceSize: 0))
+        let signer = v.validate(active, bindToAsset: false, depth: 0)
+        v.add(StatusCode.hardBindingNotChecked, .informational, url: "self#jumbf=/c2pa/\(active.label)",
+              "manifest recovered from the repository: the asset's bytes changed, so its hard binding is not checked")
+        return ValidationReport(state: v.state(), statuses: v.statuses, store: store, signer: signer,
+                                ingredientDeltas: v.deltas, certificateSerial: v.serial)
+    }
+
     struct Run {
         let store: ManifestStore
         let trust: TrustSettings

@@ -66,6 +66,9 @@ public enum StatusCode {
     public static let timeStampMalformed = "timeStamp.malformed"
     /// The manifest store could not be read at all (Assay-specific: c2pa-rs throws instead).
     public static let manifestMalformed = "manifest.malformed"
+    /// Assay's own informational code (not c2pa-rs's): the manifest was validated detached from its
+    /// asset (recovered by watermark), so the hard binding was not checked.
+    public static let hardBindingNotChecked = "assay.hardBinding.notChecked"
 
     /// Failure codes that do not make the state Invalid.
     public static let tolerated: Set<String> = [signingCredentialUntrusted]

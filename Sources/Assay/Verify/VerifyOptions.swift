@@ -1,0 +1,43 @@
+import Foundation
+
+/// Settings of `assay verify` (and of every file `assay scan` verifies).
+public struct VerifyOptions: Sendable {
+    /// Extra trust anchors (PEM bundle), on top of `$XDG_CONFIG_HOME/assay/trust.pem`.
+    public var trustPath: String?
+    /// Watermark key; `nil` uses `$XDG_CONFIG_HOME/assay/watermark.key` if it exists.
+    public var watermarkKeyPath: String?
+    /// Manifest repository; `nil` uses the default one if it exists.
+    public var repositoryPath: String?
+    /// Classifier model folder; `nil` searches ``AssayPaths/classifierSearchPath(executable:)``.
+    public var classifierModel: String?
+    /// Run the watermark lane.
+    public var watermark: Bool
+    /// Run the classifier lane.
+    public var classifier: Bool
+    /// Seconds of video decoded for the watermark and classifier lanes (from the start).
+    public var decodeSeconds: Double
+    /// Decoder threads.
+    public var decoderThreads: Int
+    /// Key frames to keep as thumbnails (for HTML reports).
+    public var thumbnails: Int
+    /// The environment (config and data folders).
+    public var environment: [String: String]
+
+    /// Creates options.
+    public init(trustPath: String? = nil, watermarkKeyPath: String? = nil, repositoryPath: String? = nil,
+                classifierModel: String? = nil, watermark: Bool = true, classifier: Bool = true, decodeSeconds: Double = 6,
+                decoderThreads: Int = 2, thumbnails: Int = 0,
+                environment: [String: String] = ProcessInfo.processInfo.environment)
+    {
+        self.trustPath = trustPath
+        self.watermarkKeyPath = watermarkKeyPath
+        self.repositoryPath = repositoryPath
+        self.classifierModel = classifierModel
+        self.watermark = watermark
+        self.classifier = classifier
+        self.decodeSeconds = decodeSeconds
+        self.decoderThreads = decoderThreads
+        self.thumbnails = thumbnails
+        self.environment = environment
+    }
+}

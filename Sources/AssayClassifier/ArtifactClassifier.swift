@@ -1,0 +1,195 @@
+import AssayCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The artifact classifier: features → logistic model → calibrated p-value → three-way decision.
+///
+/// It is the weakest evidence lane. A decision of `artifacts` means the clip's statistic is more
+/// extreme than all but a fraction `alpha` of held-out *real* clips of the calibration set; it is
+/// not proof of generation, and `no-artifacts-found` is not proof of authenticity. See the model
+/// card in `Classifiers/<model-id>/MODEL_CARD.md`.
+///
+/// Sampling: pass runs of consecutive decoded frames (a frame whose ``Frame/index`` does not follow
+/// the previous one starts a new run). At most ``maximumSegments`` segments of
+/// ``segmentLength`` frames are analysed, so decoding ``preferredFrameCount`` frames is enough;
+/// spread the runs over the clip for per-segment scores that cover it.
+public struct ArtifactClassifier: Sendable {
+    /// Frames per segment.
+    public static let segmentLength = 8
+    /// Segments analysed at most; later frames are ignored.
+    public static let maximumSegments = 6
+    /// Frames a caller should decode: ``segmentLength`` × ``maximumSegments``.
+    public static var preferredFrameCount: Int { segmentLength * maximumSegments }
+    /// The model shipped with this build, under `Classifiers/`.
+    public static let defaultModelID = "assay-npr-lr-1"
+
+    /// The model identifier.
+    public var modelID: String { model.modelID }
+    /// The loaded model.
+    public let model: LogisticModel
+    /// The loaded calibration.
+    public let calibration: Calibration
+    /// The feature extractor.
+    public let extractor: FeatureExtractor
+
+    /// Loads `model.json` and `calibration.json` from a model folder (`Classifiers/<model-id>`).
+    /// - Throws: ``ClassifierError`` when a file is missing or malformed, or when the model's
+    ///   feature-set version differs from ``FeatureSet/version``.
+    public init(modelDirectory: String) throws {
+        let dir = modelDirectory.hasSuffix("/") ? String(modelDirectory.dropLast()) : modelDirectory
+        model = try LogisticModel(contentsOf: dir + "/model.json")
+        calibration = try Calibration(contentsOf: dir + "/calibration.json")
+        extractor = FeatureExtractor()
+    }
+
+    /// Classifies a clip from its decoded frames.
+    /// - Throws: ``ClassifierError/Code/invalidInput`` if frame sizes change within the sequence.
+    public func classify(frames: some Sequence<Frame>) throws -> ClassifierEvidence {
+        try analyse(frames: frames).evidence
+    }
+
+    /// Classifies and returns the per-segment details as well (features, logits, abstentions).
+    public func analyse(frames: some Sequence<Frame>) throws -> ClassifierAnalysis {
+        var segments: [SegmentVerdict] = []
+        var run: [Frame] = []
+        var size: (Int, Int)?
+        var sawFrames = false
+        var clipAbstention: AbstentionReason?
+        func flush() {
+            defer { run.removeAll(keepingCapacity: true) }
+            guard !run.isEmpty else { return }
+            if run.count < 2 {
+                if segments.isEmpty && clipAbstention == nil { clipAbstention = .singleFrame }
+                return
+            }
+            segments.append(score(segment: run))
+        }
+        for frame in frames {
+            sawFrames = true
+            if let (w, h) = size, w != frame.width || h != frame.height {
+                throw ClassifierError.invalidInput(
+                    "frame \(frame.index) is \(frame.width)x\(frame.height), earlier frames were \(w)x\(h)")
+            }
+            size = (frame.width, frame.height)
+            if frame.width < TileGrid.tileSize || frame.height < TileGrid.tileSize {
+                clipAbstention = .tooSmall
+                break
+            }
+            if let last = run.last, frame.index != last.index + 1 { flush() }
+            run.append(frame)
+            if run.count == Self.segmentLength { flush() }
+            if segments.count >= Self.maximumSegments { break }
+        }
+        if segments.count < Self.maximumSegments { flush() }
+        if !sawFrames { clipAbstention = .noFrames }
+        if segments.isEmpty && clipAbstention == nil { clipAbstention = .singleFrame }
+        return decide(segments: segments, clipAbstention: clipAbstention)
+    }
+
+    private func score(segment frames: [Frame]) -> SegmentVerdict {
+        let f = extractor.features(segment: frames)
+        var verdict = SegmentVerdict(
+            start: f.start, end: f.end, frameCount: frames.count, logit: nil, contributions: [:], abstention: nil,
+            features: f)
+        let p = f.profile
+        let analysedFrames = Double((frames.count + 1) / 2)
+        let c = calibration
+        if p.lumaMean < 24 && p.lumaStd < 6 {
+            verdict.abstention = .black
+        } else if p.chromaSpread < c.minimumChromaSpread {
+            verdict.abstention = .grayscale
+        } else if Double(p.usableTiles) / analysedFrames < c.minimumUsableTilesPerFrame {
+            verdict.abstention = .tooFewTiles
+        } else if p.combing > c.maximumCombing {
+            verdict.abstention = .interlaced
+        } else if p.flatFraction > c.maximumFlatFraction {
+            verdict.abstention = .syntheticContent
+        } else if p.blockiness > c.maximumBlockiness {
+            verdict.abstention = .heavyCompression
+        } else if let values = f.values {
+            let z = model.standardise(values)
+            let meanSquared = z.map { $0 * $0 }.reduce(0, +) / Double(z.count)
+            if meanSquared > c.maximumMeanSquaredZ || z.contains(where: { abs($0) > c.maximumAbsoluteZ }) {
+                verdict.abstention = .outOfDistribution
+            } else {
+                let e = model.evaluate(values)
+                verdict.logit = e.logit
+                verdict.contributions = e.contributions
+            }
+        } else {
+            verdict.abstention = .unmeasurable
+        }
+        return verdict
+    }
+
+    private func decide(segments: [SegmentVerdict], clipAbstention: AbstentionReason?) -> ClassifierAnalysis {
+        let evidenceSegments = segments.compactMap { s in
+            s.logit.map { ClassifierEvidence.Segment(start: s.start, end: s.end, score: Self.sigmoid($0)) }
+        }
+        if let reason = clipAbstention, segments.isEmpty {
+            return ClassifierAnalysis(
+                evidence: ClassifierEvidence(
+                    modelID: modelID, score: nil, decision: .inconclusive, reasons: [reason.explanation]),
+                segments: segments, statistic: nil, abstention: reason)
+        }
+        let usable = segments.filter { $0.logit != nil }
+        var abstained: [AbstentionReason: Int] = [:]
+        for s in segments { if let a = s.abstention { abstained[a, default: 0] += 1 } }
+        let abstentionNotes = abstained.sorted { $0.value > $1.value }.map {
+            "\($0.value) of \(segments.count) segments not scored: \($0.key.explanation)"
+        }
+        let fraction = Double(usable.count) / Double(max(segments.count, 1))
+        guard !usable.isEmpty, fraction >= calibration.minimumUsableSegmentFraction else {
+            let main = abstained.max { $0.value < $1.value }?.key ?? .unmeasurable
+            return ClassifierAnalysis(
+                evidence: ClassifierEvidence(
+                    modelID: modelID, score: nil, decision: .inconclusive,
+                    reasons: ["too few usable segments (\(usable.count) of \(segments.count))"] + abstentionNotes,
+                    segments: evidenceSegments),
+                segments: segments, statistic: nil, abstention: main)
+        }
+        let statistic = usable.compactMap(\.logit).reduce(0, +) / Double(usable.count)
+        let pValue = calibration.pValue(of: statistic)
+        let decision: ClassifierEvidence.Decision = pValue <= calibration.alpha ? .artifacts : .noArtifactsFound
+        var totals: [FeatureGroup: Double] = [:]
+        for s in usable { for (g, v) in s.contributions { totals[g, default: 0] += v / Double(usable.count) } }
+        let ordered = totals.sorted { abs($0.value) > abs($1.value) }
+        var reasons = [
+            "p = \(Self.format(pValue)) against \(calibration.nullStatistics.count) held-out real clips "
+                + "(\(calibration.nullDescription)); artifacts when p ≤ \(Self.format(calibration.alpha))"
+        ]
+        for (group, value) in ordered.prefix(3) {
+            let direction = value >= 0 ? "towards artifacts" : "towards real"
+            reasons.append("\(group.rawValue) \(value >= 0 ? "+" : "")\(Self.format(value)) \(direction): \(group.summary)")
+        }
+        reasons += abstentionNotes
+        return ClassifierAnalysis(
+            evidence: ClassifierEvidence(
+                modelID: modelID, score: Self.sigmoid(statistic), pValue: pValue, decision: decision, reasons: reasons,
+                segments: evidenceSegments),
+            segments: segments, statistic: statistic, abstention: nil)
+    }
+
+    static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+
+    static func format(_ x: Double) -> String {
+        let r = (x * 1000).rounded() / 1000
+        return r == 0 && x != 0 ? "<0.001" : String(r)
+    }
+}
+
+/// The full result of ``ArtifactClassifier/analyse(frames:)``.
+public struct ClassifierAnalysis: Sendable {
+    /// The evidence for the verdict.
+    public var evidence: ClassifierEvidence
+    /// Every segment, scored or not.
+    public var segments: [SegmentVerdict]
+    /// The clip statistic (mean segment logit) when a decision was made.
+    public var statistic: Double?
+    /// The main abstention reason when the decision is `inconclusive`.
+    public var abstention: AbstentionReason?
+}

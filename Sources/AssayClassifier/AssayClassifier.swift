@@ -1,1 +1,0 @@
-// AssayClassifier: see DESIGN.md for this module's place in the layering.

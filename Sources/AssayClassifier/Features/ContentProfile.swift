@@ -1,0 +1,99 @@
+import AssayCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Measurements of a segment that decide whether the classifier may speak at all: size, usable
+/// tiles, compression, flat (CGI / animation / screen) content, grayscale, black, interlacing.
+public struct ContentProfile: Sendable, Hashable, Codable {
+    /// Frames in the segment.
+    public var frameCount: Int
+    /// Frame width and height.
+    public var width: Int
+    /// Frame height.
+    public var height: Int
+    /// Usable (textured, unclipped) 64×64 tiles summed over the analysed frames.
+    public var usableTiles: Int
+    /// All grid tiles summed over the analysed frames.
+    public var totalTiles: Int
+    /// log(mean |Δ| across 8×8 block boundaries / mean |Δ| inside blocks): high under heavy compression.
+    public var blockiness: Double
+    /// Fraction of pixels with no variation in their 3×3 neighbourhood: high for CGI, animation, screens.
+    public var flatFraction: Double
+    /// Standard deviation of the chroma planes around their mean (≈0 for grayscale).
+    public var chromaSpread: Double
+    /// Mean luma.
+    public var lumaMean: Double
+    /// Luma standard deviation.
+    public var lumaStd: Double
+    /// Vertical 1-line vs 2-line detail relative to the horizontal one: ≫1 for combed (interlaced) frames.
+    public var combing: Double
+
+    /// Measures the frames at indices `analysed` of a segment.
+    static func measure(frames: [Frame], analysed: [Int], usableTiles: Int, totalTiles: Int) -> ContentProfile {
+        let first = frames[analysed.first ?? 0]
+        var boundary = 0.0, inner = 0.0, boundaryCount = 0.0, innerCount = 0.0
+        var flat = 0.0, pixels = 0.0
+        var ls = 0.0, ls2 = 0.0, ln = 0.0
+        var cs = 0.0, cs2 = 0.0, cn = 0.0
+        var v1 = 0.0, v2 = 0.0, h1 = 0.0, h2 = 0.0
+        for index in analysed {
+            let f = frames[index]
+            let w = f.width, h = f.height
+            f.luma.samples.withUnsafeBufferPointer { p in
+                var y = 2
+                while y < h - 2 {
+                    var x = 2
+                    while x < w - 2 {
+                        let i = y * w + x
+                        let c = Int(p[i])
+                        let dx = abs(Int(p[i + 1]) - c)
+                        if x & 7 == 7 { boundary += Double(dx); boundaryCount += 1 } else { inner += Double(dx); innerCount += 1 }
+                        let dyv = abs(Int(p[i + w]) - c)
+                        if y & 7 == 7 { boundary += Double(dyv); boundaryCount += 1 } else { inner += Double(dyv); innerCount += 1 }
+                        if dx == 0 && dyv == 0 && Int(p[i - 1]) == c && Int(p[i - w]) == c
+                            && Int(p[i - w - 1]) == c && Int(p[i + w + 1]) == c
+                        {
+                            flat += 1
+                        }
+                        pixels += 1
+                        let vd = Double(c)
+                        ls += vd
+                        ls2 += vd * vd
+                        ln += 1
+                        v1 += abs(vd - 0.5 * (Double(p[i - w]) + Double(p[i + w])))
+                        v2 += abs(vd - 0.5 * (Double(p[i - 2 * w]) + Double(p[i + 2 * w])))
+                        h1 += abs(vd - 0.5 * (Double(p[i - 1]) + Double(p[i + 1])))
+                        h2 += abs(vd - 0.5 * (Double(p[i - 2]) + Double(p[i + 2])))
+                        x += 1
+                    }
+                    y += 1
+                }
+            }
+            for plane in [f.cb, f.cr] {
+                for s in plane.samples {
+                    let v = Double(s)
+                    cs += v
+                    cs2 += v * v
+                    cn += 1
+                }
+            }
+        }
+        let eps = 1e-6
+        let lm = ls / max(ln, 1)
+        let cm = cs / max(cn, 1)
+        let vertical = (v1 + eps) / (v2 + eps), horizontal = (h1 + eps) / (h2 + eps)
+        return ContentProfile(
+            frameCount: frames.count, width: first.width, height: first.height,
+            usableTiles: usableTiles, totalTiles: totalTiles,
+            blockiness: log((boundary / max(boundaryCount, 1) + 0.05) / (inner / max(innerCount, 1) + 0.05)),
+            flatFraction: flat / max(pixels, 1),
+            chromaSpread: max(cs2 / max(cn, 1) - cm * cm, 0).squareRoot(),
+            lumaMean: lm,
+            lumaStd: max(ls2 / max(ln, 1) - lm * lm, 0).squareRoot(),
+            combing: vertical / horizontal)
+    }
+}

@@ -1,0 +1,67 @@
+import AssayCore
+
+/// The features of one segment (a run of consecutive frames) with the profile used for abstention.
+public struct SegmentFeatures: Sendable, Hashable {
+    /// Presentation time of the first frame.
+    public var start: MediaTime
+    /// End of the last frame (its time plus duration when known).
+    public var end: MediaTime
+    /// Feature values in ``FeatureSet`` order, or `nil` when the segment had nothing to measure.
+    public var values: [Double]?
+    /// Measurements for abstention rules.
+    public var profile: ContentProfile
+}
+
+/// Extracts the ``FeatureSet`` from runs of consecutive frames at native resolution.
+///
+/// Spatial features come from every other frame of the run, on up to ``maximumTilesPerFrame``
+/// usable 64×64 tiles of a fixed grid; temporal features come from every consecutive pair.
+/// Deterministic: the same frames always give the same numbers.
+public struct FeatureExtractor: Sendable {
+    /// Upper bound on tiles analysed per frame (bounds work on huge frames).
+    public var maximumTilesPerFrame: Int
+    private let fft = FFT2D(size: TileGrid.tileSize)
+    private let window: [Double]
+
+    /// Creates an extractor.
+    public init(maximumTilesPerFrame: Int = 24) {
+        self.maximumTilesPerFrame = max(1, min(maximumTilesPerFrame, 256))
+        window = FFT2D(size: TileGrid.tileSize).hannWindow()
+    }
+
+    /// Features of one segment. Frames must share one size (the classifier checks this).
+    public func features(segment frames: [Frame]) -> SegmentFeatures {
+        precondition(!frames.isEmpty)
+        let first = frames[0], last = frames[frames.count - 1]
+        let end = last.duration.map { MediaTime(seconds: last.time.seconds + $0.seconds) } ?? last.time
+        let analysed = Array(stride(from: 0, to: frames.count, by: 2))
+        let selection = TileGrid.usableTiles(of: first.luma, limit: maximumTilesPerFrame)
+        let tiles = selection.usable
+        var spatial = SpatialAccumulator(fft: fft, window: window)
+        var usable = 0
+        let s = TileGrid.tileSize
+        for index in analysed {
+            let f = frames[index]
+            for t in tiles where TileGrid.isUsable(f.luma, x: t.x, y: t.y) {
+                usable += 1
+                let luma = TileGrid.block(f.luma, x: t.x, y: t.y, size: s)
+                let cb = TileGrid.block(f.cb, x: t.x / 2, y: t.y / 2, size: s / 2)
+                let cr = TileGrid.block(f.cr, x: t.x / 2, y: t.y / 2, size: s / 2)
+                spatial.add(luma: luma, cb: cb, cr: cr)
+            }
+        }
+        var temporal = TemporalAnalyzer()
+        for (i, f) in frames.enumerated() {
+            temporal.addEnergy(of: f.luma, tiles: tiles)
+            if i > 0 { temporal.addPair(previous: frames[i - 1].luma, current: f.luma) }
+        }
+        let profile = ContentProfile.measure(
+            frames: frames, analysed: analysed, usableTiles: usable, totalTiles: selection.total * analysed.count)
+        var values: [Double]?
+        if let sp = spatial.features(), let tp = temporal.features() {
+            let v = sp + tp
+            values = v.allSatisfy(\.isFinite) ? v : nil
+        }
+        return SegmentFeatures(start: first.time, end: end, values: values, profile: profile)
+    }
+}

@@ -1,1 +1,0 @@
-// AssayWatermark: see DESIGN.md for this module's place in the layering.

@@ -1,0 +1,145 @@
+import AssayCore
+
+/// The key-independent half of detection: samples frames into time windows and, when a window
+/// closes, reduces it to whitened tile spectra for every geometry hypothesis.
+///
+/// Use ``WatermarkDetector`` for one key. Use the analyzer directly to test many keys against the
+/// same video cheaply (``WatermarkAnalysis/evidence(key:falsePositiveRate:)``).
+public struct WatermarkAnalyzer: Sendable {
+    /// Sampling and windowing options.
+    public struct Configuration: Sendable, Hashable {
+        /// Window length in seconds (windows are consecutive and do not overlap).
+        public var windowDuration: Double
+        /// Frames per second to sample; frames closer together than this are skipped.
+        public var samplesPerSecond: Double
+        /// Upper bound on frames accumulated per window.
+        public var maximumFramesPerWindow: Int
+        /// Upper bound on windows per clip (later frames are ignored).
+        public var maximumWindows: Int
+
+        /// Creates a configuration.
+        public init(windowDuration: Double = 2.0, samplesPerSecond: Double = 15, maximumFramesPerWindow: Int = 60,
+                    maximumWindows: Int = 3600)
+        {
+            self.windowDuration = windowDuration
+            self.samplesPerSecond = samplesPerSecond
+            self.maximumFramesPerWindow = maximumFramesPerWindow
+            self.maximumWindows = maximumWindows
+        }
+    }
+
+    /// The configuration.
+    public let configuration: Configuration
+    private var windows: [WindowAnalysis] = []
+    private var sum: [UInt16] = []
+    private var width = 0
+    private var height = 0
+    private var framesInWindow = 0
+    private var windowStart = 0.0
+    private var windowEnd = 0.0
+    private var lastSampled: Double?
+    private var closedEarly = false
+
+    /// Creates an analyzer.
+    /// - Throws: ``WatermarkError/Code/invalidOption`` for non-positive durations or rates.
+    public init(configuration: Configuration = Configuration()) throws {
+        guard configuration.windowDuration > 0, configuration.windowDuration.isFinite,
+            configuration.samplesPerSecond > 0, configuration.samplesPerSecond.isFinite,
+            (1...255).contains(configuration.maximumFramesPerWindow), configuration.maximumWindows >= 1
+        else {
+            throw WatermarkError.invalidOption(
+                "window duration and sampling rate must be positive, frames per window in 1...255")
+        }
+        self.configuration = configuration
+    }
+
+    /// Whether a frame at `time` would be used (callers may skip converting frames that are not).
+    public func wantsFrame(at time: MediaTime) -> Bool {
+        guard windows.count < configuration.maximumWindows else { return false }
+        guard let last = lastSampled else { return true }
+        let t = time.seconds
+        if t < last { return true }  // time went backwards: a new segment, take it
+        return t - last >= 0.9 / configuration.samplesPerSecond
+    }
+
+    /// Adds a frame if it is wanted (see ``wantsFrame(at:)``). Frames must come in presentation order.
+    /// - Returns: whether the frame was used.
+    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 px on a side.
+    @discardableResult
+    public mutating func add(_ frame: Frame) throws -> Bool {
+        let w = frame.luma.width, h = frame.luma.height
+        guard w >= WatermarkEmbedder.minimumSide, h >= WatermarkEmbedder.minimumSide else {
+            throw WatermarkError.unsupportedFrame(
+                "frame \(w)x\(h) is too small to check for the watermark (each side needs \(WatermarkEmbedder.minimumSide) px)")
+        }
+        guard wantsFrame(at: frame.time) else { return false }
+        let t = frame.time.seconds
+        if framesInWindow > 0
+            && (w != width || h != height || t >= windowStart + configuration.windowDuration || t < windowStart)
+        {
+            closeWindow()
+            guard windows.count < configuration.maximumWindows else { return false }
+        }
+        if framesInWindow == 0 {
+            width = w
+            height = h
+            windowStart = t
+            sum = [UInt16](repeating: 0, count: w * h)
+        }
+        guard framesInWindow < configuration.maximumFramesPerWindow else { return false }
+        let count = w * h
+        frame.luma.samples.withUnsafeBufferPointer { src in
+            sum.withUnsafeMutableBufferPointer { dst in
+                let s = src.baseAddress!, d = dst.baseAddress!
+                for i in 0..<count { d[i] = d[i] &+ UInt16(truncatingIfNeeded: s[i]) }
+            }
+        }
+        framesInWindow += 1
+        lastSampled = t
+        windowEnd = t + (frame.duration?.seconds ?? 1 / configuration.samplesPerSecond)
+        return true
+    }
+
+    private mutating func closeWindow() {
+        guard framesInWindow > 0 else { return }
+        var mean = FloatImage(width: width, height: height)
+        let scale = 1 / Float(framesInWindow)
+        for i in 0..<sum.count { mean.pixels[i] = Float(sum[i]) * scale }
+        windows.append(WindowAnalysis(mean: mean, start: windowStart, end: windowEnd, frames: framesInWindow))
+        framesInWindow = 0
+        sum = []
+    }
+
+    /// Closes the last window and returns the analysis.
+    public mutating func finish() -> WatermarkAnalysis {
+        closeWindow()
+        return WatermarkAnalysis(windows: windows)
+    }
+}
+
+/// The key-independent analysis of a clip: per window, whitened tile spectra per geometry hypothesis.
+public struct WatermarkAnalysis: Sendable {
+    let windows: [WindowAnalysis]
+
+    /// Number of windows analysed.
+    public var windowCount: Int { windows.count }
+
+    /// Scores the analysis against a key.
+    /// - Parameters:
+    ///   - key: the watermark key.
+    ///   - falsePositiveRate: decision threshold on the clip's p-value (default 1e-6).
+    public func evidence(key: WatermarkKey, falsePositiveRate: Double = WatermarkDetector.defaultFalsePositiveRate)
+        -> WatermarkEvidence
+    {
+        KeyScorer(key: key).evidence(windows: windows, falsePositiveRate: falsePositiveRate, fingerprint: key.fingerprint)
+    }
+
+    /// Per-window diagnostics for benchmarks: the best pilot z-score and the hypothesis slot it came from.
+    public func diagnostics(key: WatermarkKey) -> [(z: Double, slot: Int, crcValid: Bool, payload: UInt64)] {
+        let scorer = KeyScorer(key: key)
+        return windows.map { w in
+            let r = scorer.score(w)
+            return (r.z, r.slot, r.decoded.crcValid, r.decoded.payload)
+        }
+    }
+}

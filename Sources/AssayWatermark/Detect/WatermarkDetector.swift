@@ -1,0 +1,235 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AssayCore
+
+/// Detects the watermark of one key in a stream of frames and reports calibrated evidence.
+///
+/// Feed frames in presentation order (the caller decodes; ``wantsFrame(at:)`` says which frames are
+/// needed), then call ``finish()``. Presence is a p-value under "no watermark with this key": the
+/// pilot correlation over all 65,536 cyclic shifts of the tile is, for a random key, a sum of
+/// cosines of independent uniform phases, so `P(z > t) <= exp(-t^2/2)` per shift; the p-value is that
+/// bound times shifts x geometry hypotheses x windows (Bonferroni). The payload is decoded (soft
+/// Viterbi + CRC-16) only in windows that pass the threshold.
+public struct WatermarkDetector: Sendable {
+    /// Default decision threshold: false-positive rate per clip.
+    public static let defaultFalsePositiveRate = 1e-6
+
+    /// The key's public fingerprint.
+    public let keyFingerprint: String
+    /// The decision threshold on the clip p-value.
+    public let falsePositiveRate: Double
+    private let key: WatermarkKey
+    private var analyzer: WatermarkAnalyzer
+
+    /// Creates a detector.
+    /// - Throws: ``WatermarkError/Code/invalidOption`` for a bad configuration or rate outside (0, 1).
+    public init(key: WatermarkKey, configuration: WatermarkAnalyzer.Configuration = .init(),
+                falsePositiveRate: Double = WatermarkDetector.defaultFalsePositiveRate) throws
+    {
+        guard falsePositiveRate > 0, falsePositiveRate < 1 else {
+            throw WatermarkError.invalidOption("false-positive rate must be in (0, 1), got \(falsePositiveRate)")
+        }
+        self.key = key
+        self.keyFingerprint = key.fingerprint
+        self.falsePositiveRate = falsePositiveRate
+        self.analyzer = try WatermarkAnalyzer(configuration: configuration)
+    }
+
+    /// Whether a frame at `time` is needed.
+    public func wantsFrame(at time: MediaTime) -> Bool { analyzer.wantsFrame(at: time) }
+
+    /// Adds a frame (skipped unless wanted).
+    /// - Returns: whether the frame was used.
+    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 px on a side.
+    @discardableResult
+    public mutating func add(_ frame: Frame) throws -> Bool { try analyzer.add(frame) }
+
+    /// Finishes and returns the evidence.
+    public mutating func finish() -> WatermarkEvidence {
+        analyzer.finish().evidence(key: key, falsePositiveRate: falsePositiveRate)
+    }
+
+    /// Convenience: detects over a sequence of frames.
+    public static func detect(_ frames: some Sequence<Frame>, key: WatermarkKey,
+                              configuration: WatermarkAnalyzer.Configuration = .init()) throws -> WatermarkEvidence
+    {
+        var detector = try WatermarkDetector(key: key, configuration: configuration)
+        for frame in frames { try detector.add(frame) }
+        return detector.finish()
+    }
+
+    /// The p-value bound for a pilot z-score tested over `hypotheses` shifts x geometries.
+    public static func pValue(z: Double, hypotheses: Double) -> Double {
+        guard z > 0 else { return 1 }
+        return min(1, hypotheses * exp(-z * z / 2))
+    }
+}
+
+/// Scores window analyses against one key.
+struct KeyScorer {
+    let layout: KeyLayout
+    /// Band positions of the pilot and message bins.
+    let pilotPositions: [Int32]
+    let messagePositions: [Int32]
+
+    static let bandPosition: [Int32] = {
+        var map = [Int32](repeating: -1, count: TileGeometry.size * TileGeometry.size)
+        for (k, bin) in TileGeometry.band.enumerated() { map[Int(bin)] = Int32(k) }
+        return map
+    }()
+
+    init(key: WatermarkKey) {
+        layout = KeyLayout(key: key)
+        pilotPositions = layout.pilotBins.map { Self.bandPosition[Int($0)] }
+        messagePositions = layout.messageBins.map { Self.bandPosition[Int($0)] }
+    }
+
+    struct WindowScore {
+        var z: Double
+        var slot: Int
+        var decoded: PayloadCodec.Decoded
+        var soft: [Double]
+        var candidates: [(z: Double, index: Int, shift: (Int, Int))]
+    }
+
+    /// Hypotheses tested per window (shifts x geometry slots).
+    static let hypothesesPerWindow = Double(TileGeometry.size * TileGeometry.size * GeometryHypothesis.slotCount)
+
+    func score(_ window: WindowAnalysis) -> WindowScore {
+        var candidates: [(z: Double, index: Int, shift: (Int, Int))] = []
+        for (index, spectrum) in window.spectra.enumerated() {
+            let (z, shift) = pilotPeak(re: spectrum.re, im: spectrum.im)
+            candidates.append((z, index, shift))
+        }
+        candidates.sort { $0.z > $1.z }
+        guard let best = candidates.first else {
+            return WindowScore(z: 0, slot: -1, decoded: .init(payload: 0, crcValid: false), soft: [], candidates: [])
+        }
+        let s = window.spectra[best.index]
+        let soft = softBits(re: s.re, im: s.im, shift: best.shift)
+        return WindowScore(z: best.z, slot: s.hypothesis.slot, decoded: PayloadCodec.decode(soft), soft: soft,
+                           candidates: candidates)
+    }
+
+    func evidence(windows: [WindowAnalysis], falsePositiveRate: Double, fingerprint: String) -> WatermarkEvidence {
+        guard !windows.isEmpty else {
+            return WatermarkEvidence(present: false, pValue: 1, threshold: falsePositiveRate, keyFingerprint: fingerprint)
+        }
+        let windowCount = Double(windows.count)
+        var segments: [WatermarkEvidence.Segment] = []
+        var minP = 1.0
+        var votes: [UInt64: Int] = [:]
+        var combined = [Double](repeating: 0, count: PayloadCodec.codedBits)
+        var combinedWindows = 0
+        for window in windows {
+            var score = score(window)
+            let p = WatermarkDetector.pValue(z: score.z, hypotheses: Self.hypothesesPerWindow)
+            let present = p * windowCount <= falsePositiveRate
+            var payload: UInt64?
+            if present {
+                if !score.decoded.crcValid {
+                    // Try the other hypotheses that also pass the threshold.
+                    for c in score.candidates.dropFirst() {
+                        let pc = WatermarkDetector.pValue(z: c.z, hypotheses: Self.hypothesesPerWindow)
+                        guard pc * windowCount <= falsePositiveRate else { break }
+                        let s = window.spectra[c.index]
+                        let d = PayloadCodec.decode(softBits(re: s.re, im: s.im, shift: c.shift))
+                        if d.crcValid {
+                            score.decoded = d
+                            break
+                        }
+                    }
+                }
+                if score.decoded.crcValid {
+                    payload = score.decoded.payload
+                    votes[score.decoded.payload, default: 0] += 1
+                }
+                // Soft combining across present windows (normalised so each window weighs by its SNR).
+                let rms = (score.soft.reduce(0) { $0 + $1 * $1 } / Double(max(1, score.soft.count))).squareRoot()
+                if rms > 0 && score.soft.count == combined.count {
+                    for i in 0..<combined.count { combined[i] += score.soft[i] / rms * score.z }
+                    combinedWindows += 1
+                }
+            }
+            minP = min(minP, p)
+            segments.append(
+                WatermarkEvidence.Segment(
+                    start: MediaTime(seconds: window.start), end: MediaTime(seconds: window.end), pValue: p,
+                    present: present, payload: payload))
+        }
+        let clipP = min(1, minP * windowCount)
+        var payload = votes.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }?.key
+        if payload == nil && combinedWindows > 1 {
+            let decoded = PayloadCodec.decode(combined)
+            if decoded.crcValid { payload = decoded.payload }
+        }
+        return WatermarkEvidence(
+            present: clipP <= falsePositiveRate, pValue: clipP, threshold: falsePositiveRate,
+            payload: clipP <= falsePositiveRate ? payload : nil, segments: segments, keyFingerprint: fingerprint)
+    }
+
+    /// The pilot z-score maximised over all cyclic shifts, and the shift (row, col).
+    func pilotPeak(re: [Double], im: [Double]) -> (Double, (Int, Int)) {
+        let n = TileGeometry.size
+        var gr = [Double](repeating: 0, count: n * n)
+        var gi = [Double](repeating: 0, count: n * n)
+        var energy = 0.0
+        for (i, pos) in pilotPositions.enumerated() {
+            let fr = re[Int(pos)], fi = im[Int(pos)]
+            let c = cos(layout.pilotPhase[i]), s = sin(layout.pilotPhase[i])
+            // g = F * e^{-i theta}
+            let xr = fr * c + fi * s, xi = fi * c - fr * s
+            let bin = Int(layout.pilotBins[i])
+            gr[bin] = xr
+            gi[bin] = xi
+            let k = TileGeometry.conjugate(bin)
+            gr[k] = xr
+            gi[k] = -xi
+            energy += xr * xr + xi * xi
+        }
+        guard energy > 1e-30 else { return (0, (0, 0)) }
+        FFT2D(rows: n, cols: n).transform(re: &gr, im: &gi, inverse: true)
+        let norm = Double(n * n) / (2 * energy).squareRoot()
+        var best = -Double.infinity
+        var at = 0
+        for i in 0..<(n * n) where gr[i] > best {
+            best = gr[i]
+            at = i
+        }
+        return (best * norm, (at / n, at % n))
+    }
+
+    /// Soft values per coded bit at a shift, weighted per radial ring by pilot coherence.
+    func softBits(re: [Double], im: [Double], shift: (Int, Int)) -> [Double] {
+        let n = TileGeometry.size
+        func aligned(_ pos: Int32, _ bin: Int32, _ theta: Double) -> (value: Double, magnitude: Double, ring: Int) {
+            let row = Int(bin) / n, col = Int(bin) % n
+            let v = TileGeometry.signedFrequency(row), u = TileGeometry.signedFrequency(col)
+            let angle = 2 * Double.pi * Double(u * shift.1 + v * shift.0) / Double(n) - theta
+            let fr = re[Int(pos)], fi = im[Int(pos)]
+            let value = fr * cos(angle) - fi * sin(angle)
+            let radius = Double(u * u + v * v).squareRoot()
+            let ring = max(0, Int((radius - TileGeometry.bandLow) / 4))
+            return (value, (fr * fr + fi * fi).squareRoot(), ring)
+        }
+        let rings = Int((TileGeometry.bandHigh - TileGeometry.bandLow) / 4) + 2
+        var coherence = [Double](repeating: 0, count: rings)
+        var count = [Double](repeating: 0, count: rings)
+        for i in 0..<pilotPositions.count {
+            let a = aligned(pilotPositions[i], layout.pilotBins[i], layout.pilotPhase[i])
+            guard a.magnitude > 0 else { continue }
+            coherence[a.ring] += a.value / a.magnitude
+            count[a.ring] += 1
+        }
+        let rho = (0..<rings).map { count[$0] > 0 ? max(0, min(0.95, coherence[$0] / count[$0])) : 0 }
+        var soft = [Double](repeating: 0, count: PayloadCodec.codedBits)
+        for i in 0..<messagePositions.count {
+            let a = aligned(messagePositions[i], layout.messageBins[i], layout.messagePhase[i])
+            soft[Int(layout.messageBit[i])] += a.value * rho[a.ring]
+        }
+        return soft
+    }
+}

@@ -1,2 +1,0 @@
-// Tests for AssayClassifier.
-import Testing

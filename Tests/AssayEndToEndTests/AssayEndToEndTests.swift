@@ -1,2 +1,0 @@
-// Tests for AssayEndToEnd.
-import Testing

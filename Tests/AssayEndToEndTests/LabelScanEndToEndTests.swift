@@ -1,0 +1,178 @@
+import AssayTestSupport
+import Foundation
+import Testing
+
+/// The built binary: label (file and raw pipe), verify exit codes, info on every fixture, crash
+/// safety under SIGKILL, scan resume and sharding across processes, key hygiene.
+@Suite(.serialized, .enabled(if: CLIEnvironment.built, "assay binary not built"))
+struct LabelScanEndToEndTests {
+    @Test func rawFramesFromAPipeAreLabeled() throws {
+        let e = try CLIEnvironment()
+        let raw = try CLIEnvironment.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "2",
+                                             "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"])
+        #expect(raw.count == 50 * 320 * 240 * 3 / 2)
+        let out = e.path("piped.mp4")
+        let r = try e.run(["label", "-", "--raw", "320x240@25", "-o", out, "--generator", "pipe-gen",
+                           "--generator-version", "2", "--preset", "veryfast", "--json"], stdin: raw)
+        #expect(r.status == 0, "\(r.stderrText)")
+        let result = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any]
+        #expect(result?["frames"] as? Int == 50)
+        let v = try e.run(["verify", out, "--json"])
+        #expect(v.status == 0, "\(v.stdoutText)")
+        // A frame cut short is an error and leaves no output.
+        let out2 = e.path("cut.mp4")
+        let bad = try e.run(["label", "-", "--raw", "320x240@25", "-o", out2, "--generator", "g", "--generator-version", "1"],
+                            stdin: raw.prefix(320 * 240 * 3 / 2 * 3 + 100))
+        #expect(bad.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: out2))
+    }
+
+    @Test func verifyExitCodesAndFailOnPolicy() throws {
+        let e = try CLIEnvironment()
+        let input = try TestFixtures.generated("h264_aac.mp4").path
+        let out = e.path("labeled.mp4")
+        #expect(try e.run(["label", input, "-o", out, "--generator", "g", "--generator-version", "1", "--preset", "veryfast"]).status == 0)
+        #expect(try e.run(["verify", out]).status == 0)
+        #expect(try e.run(["verify", input]).status == 3)
+        #expect(try e.run(["verify", input, "--fail-on", "tampered"]).status == 0)
+        #expect(try e.run(["verify", input, "--fail-on", "bogus"]).status != 0)
+        #expect(try e.run(["verify", e.path("missing.mp4")]).status == 2)
+        let aigc = try e.run(["verify", out, "--aigc"])
+        #expect(aigc.status == 0)
+        #expect(aigc.stdoutText.contains("integrity ok"))
+        #expect(try e.run(["verify", input, "--aigc"]).status == 3)
+        let html = e.path("r.html")
+        #expect(try e.run(["verify", out, "--html", html]).status == 0)
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("data-outcome=\"verified\""))
+    }
+
+    @Test func infoNeverCrashesOnFixturesOrHostileFiles() throws {
+        let e = try CLIEnvironment(keys: false)
+        var files = ["h264_aac.mp4", "h264_faststart.mp4", "h264_fragmented.mp4", "h264_aac.mov", "video_only.mkv",
+                     "vp9.webm", "mpeg4.avi", "odd_size.mp4", "audio_only.m4a", "single_frame.mp4"]
+            .map { try! TestFixtures.generated($0).path }
+        files += ["bikes.mp4", "carphone.mp4", "bigbuckbunny.mp4"].map { TestFixtures.bundled($0).path }
+        let clip = try Data(contentsOf: URL(fileURLWithPath: files[0]))
+        files.append(try e.dir.write("empty.mp4", []).path)
+        files.append(try e.dir.write("truncated.mp4", Array(clip.prefix(clip.count / 3))).path)
+        files.append(try e.dir.write("random.mp4", (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }).path)
+        var huge = [UInt8](repeating: 0, count: 64)
+        huge[0...15] = [0, 0, 0, 1, 0x6d, 0x6f, 0x6f, 0x76, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff][...]
+        files.append(try e.dir.write("huge-box.mp4", huge).path)
+        for f in files {
+            for args in [["info", f], ["info", f, "--json"]] {
+                let r = try e.run(args)
+                #expect(r.status == 0 || r.status == 2 || r.status == 5, "\(f): \(r.status) \(r.stderrText)")
+            }
+        }
+        let good = try e.run(["info", files[0], "--json"])
+        let obj = try JSONSerialization.jsonObject(with: good.stdout) as? [String: Any]
+        #expect(obj?["schema"] as? String == "assay.info/1")
+        #expect(((obj?["media"] as? [String: Any])?["streams"] as? [Any])?.count == 2)
+    }
+
+    @Test func labelKilledAtAnyPointLeavesTheInputIntactAndNoPartialOutput() throws {
+        let e = try CLIEnvironment()
+        let input = e.path("input.mp4")
+        try FileManager.default.copyItem(atPath: try TestFixtures.generated("clip_720p.mp4").path, toPath: input)
+        let before = try Data(contentsOf: URL(fileURLWithPath: input))
+        var complete = 0
+        for (i, delay) in [0.05, 0.2, 0.5, 0.9, 1.4, 2.0, 3.0, 6.0].enumerated() {
+            let out = e.path("out-\(i).mp4")
+            _ = try e.runKilled(["label", input, "-o", out, "--generator", "g", "--generator-version", "1",
+                                 "--preset", "ultrafast", "--threads", "1"], after: delay)
+            if delay < 0.1 {
+                #expect(!FileManager.default.fileExists(atPath: out), "no label finishes in 50 ms: the kill came first")
+            }
+            if FileManager.default.fileExists(atPath: out) {
+                let v = try e.run(["verify", out, "--no-classifier"])
+                #expect(v.status == 0, "output after a kill at \(delay) s must be complete: \(v.stdoutText)")
+                complete += 1
+            }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before)
+        print("label kill test: \(complete) of 8 runs finished before their kill; every finished output verified")
+    }
+
+    @Test func scanKilledAndResumedScansEveryFileExactlyOnce() throws {
+        let e = try CLIEnvironment()
+        let corpus = e.path("corpus")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        for i in 0..<14 {
+            // Distinct content (so no result is reused) with short clips.
+            _ = try CLIEnvironment.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "1", "-vf",
+                                           "drawbox=x=\(i * 9):y=0:w=8:h=8:color=white:t=fill", "-c:v", "libx264",
+                                           "-preset", "ultrafast", corpus + "/clip-\(i).mp4"])
+        }
+        let out = e.path("scan")
+        for delay in [0.6, 1.2] {
+            _ = try e.runKilled(["scan", corpus, "--out", out, "-j", "2"], after: delay)
+        }
+        let final = try e.run(["scan", corpus, "--out", out, "-j", "2"])
+        #expect(final.status == 0, "\(final.stderrText)")
+        let lines = try String(contentsOfFile: out + "/results.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 14)
+        let keys = lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["key"] as? String }
+        #expect(Set(keys).count == 14)
+    }
+
+    @Test func shardsRunAsSeparateProcessesAndMerge() throws {
+        let e = try CLIEnvironment()
+        let corpus = e.path("corpus")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        for name in ["h264_aac.mp4", "h264_faststart.mp4", "h264_aac.mov", "odd_size.mp4", "vfr.mp4", "rotated.mp4"] {
+            try FileManager.default.copyItem(atPath: try TestFixtures.generated(name).path, toPath: corpus + "/" + name)
+        }
+        let plan = e.path("plan")
+        #expect(try e.run(["scan", "plan", corpus, "--shards", "3", "--out", plan]).status == 0)
+        let results = e.path("results")
+        // Three shard processes at once; shard 1 gets its index from the Kubernetes variable.
+        let procs: [Process] = try (0..<3).map { i in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CLIEnvironment.binary)
+            p.arguments = ["scan", "run", "--plan", plan, "--results", results, "-q"] + (i == 1 ? [] : ["--shard", "\(i)"])
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in e.env { env[k] = v }
+            if i == 1 { env["JOB_COMPLETION_INDEX"] = "1" }
+            p.environment = env
+            try p.run()
+            return p
+        }
+        for p in procs { p.waitUntilExit() }
+        #expect(procs.allSatisfy { $0.terminationStatus == 0 })
+        // Running a shard again is idempotent.
+        #expect(try e.run(["scan", "run", "--plan", plan, "--results", results, "--shard", "2", "-q"]).status == 0)
+        let merged = e.path("merged")
+        let m = try e.run(["scan", "merge", "--plan", plan, "--results", results, "--out", merged])
+        #expect(m.status == 0, "\(m.stderrText)")
+        let lines = try String(contentsOfFile: merged + "/results.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 6)
+    }
+
+    @Test func keyMaterialNeverAppearsInOutputs() throws {
+        let e = try CLIEnvironment()
+        let config = e.path("config/assay")
+        let signerKey = try String(contentsOfFile: config + "/signer.key", encoding: .utf8)
+        let wmKey = try String(contentsOfFile: config + "/watermark.key", encoding: .utf8)
+        // Secret fragments: a line of the PEM body and the hex of the watermark key.
+        let secrets = [signerKey.split(separator: "\n")[1], wmKey.split(separator: "\n").last!].map(String.init)
+        var outputs = ""
+        let input = try TestFixtures.generated("h264_aac.mp4").path
+        let out = e.path("o.mp4")
+        for args in [["label", input, "-o", out, "--generator", "g", "--generator-version", "1", "--preset", "veryfast", "--json"],
+                     ["verify", out, "--json"], ["verify", out], ["info", out, "--json"], ["scan", e.path("."), "--out", e.path("s")]] {
+            let r = try e.run(args)
+            outputs += r.stdoutText + r.stderrText
+        }
+        for f in ["s/results.jsonl", "s/report.csv", "s/report.html", "s/summary.json"] {
+            outputs += (try? String(contentsOfFile: e.path(f), encoding: .utf8)) ?? ""
+        }
+        for s in secrets { #expect(!outputs.contains(s), "key material leaked") }
+        #expect(!outputs.contains("PRIVATE KEY"))
+        // Loose permissions are refused with a clear message, for both keys.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: config + "/watermark.key")
+        let r = try e.run(["label", input, "-o", e.path("x.mp4"), "--generator", "g", "--generator-version", "1"])
+        #expect(r.status == 2)
+        #expect(r.stderrText.contains("chmod 600"))
+    }
+}

@@ -1,2 +1,0 @@
-// Tests for AssayMedia.
-import Testing

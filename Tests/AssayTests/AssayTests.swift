@@ -1,2 +1,0 @@
-// Tests for Assay.
-import Testing

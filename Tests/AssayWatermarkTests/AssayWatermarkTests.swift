@@ -1,2 +1,0 @@
-// Tests for AssayWatermark.
-import Testing

@@ -35,10 +35,13 @@ struct SignCommand: ParsableCommand {
             algorithm = a
         }
         do {
-            let r = try ManifestJob.sign(input: input, output: output, manifestPath: manifest, label: nil,
-                                         certPath: cert, keyPath: key, algorithm: algorithm,
-                                         timeStampURL: tsa)
-            print("signed \(output): manifest \(r.manifestLabel) (\(r.manifestBoxSize) bytes, \(r.manifestCount) in store)")
+            let r = try ManifestJob.sign(
+                input: input, output: output, manifestPath: manifest, label: nil,
+                certPath: cert, keyPath: key, algorithm: algorithm,
+                timeStampURL: tsa)
+            print(
+                "signed \(output): manifest \(r.manifestLabel) (\(r.manifestBoxSize) bytes, \(r.manifestCount) in store)"
+            )
         } catch {
             printError("assay sign: \(error)")
             throw ExitCode(2)
@@ -59,5 +62,5 @@ struct StandardError: TextOutputStream {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

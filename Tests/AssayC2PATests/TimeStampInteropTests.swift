@@ -4,7 +4,9 @@ import AssayTestSupport
 import Foundation
 import Testing
 
-@Suite("RFC 3161 time-stamps (sigTst2) with a loopback TSA", .enabled(if: LoopbackTSA.available, "python3/openssl CLI missing"))
+@Suite(
+    "RFC 3161 time-stamps (sigTst2) with a loopback TSA",
+    .enabled(if: LoopbackTSA.available, "python3/openssl CLI missing"))
 struct TimeStampInteropTests {
     @Test("Assay-signed with a time-stamp: Trusted in Assay, timeStamp.validated + trusted, signing time reported")
     func assayTimeStamped() throws {
@@ -13,9 +15,11 @@ struct TimeStampInteropTests {
         defer { tsa.stop() }
         let dir = try TemporaryDirectory()
         let out = dir.path("ts.mp4")
-        try ManifestSigner.sign(inputPath: try TestFixtures.generated("h264_aac.mp4").path, outputPath: out.path,
-                                definition: ManifestDefinition(label: ContentLabel(producer: "p", generator: .init(name: "g", version: "1"))),
-                                identity: try pki.signingIdentity(.es256), timeStampURL: tsa.url)
+        try ManifestSigner.sign(
+            inputPath: try TestFixtures.generated("h264_aac.mp4").path, outputPath: out.path,
+            definition: ManifestDefinition(
+                label: ContentLabel(producer: "p", generator: .init(name: "g", version: "1"))),
+            identity: try pki.signingIdentity(.es256), timeStampURL: tsa.url)
         let r = try ManifestValidator.validate(path: out.path, trust: pki.trust)
         #expect(r.state == .trusted)
         #expect(r.codes(.success).contains("timeStamp.validated"))
@@ -31,13 +35,15 @@ struct TimeStampInteropTests {
             return
         }
         let py = try Interop.read(out, anchors: pki.rootPath)
-        print("| Assay+TSA | c2pa-python \(py.state ?? py.error ?? "?") success \(py.success) info \(py.informational) |")
+        print(
+            "| Assay+TSA | c2pa-python \(py.state ?? py.error ?? "?") success \(py.success) info \(py.informational) |")
         #expect(py.state == "Trusted")
         #expect(Set(py.success) == Set(r.codes(.success)))
     }
 
-    @Test("c2pa-python-signed with a time-stamp validates the same in Assay",
-          .enabled(if: Interop.available, "c2pa-python not installed"))
+    @Test(
+        "c2pa-python-signed with a time-stamp validates the same in Assay",
+        .enabled(if: Interop.available, "c2pa-python not installed"))
     func pythonTimeStamped() throws {
         let pki = try TestPKI.shared.get()
         _ = try pki.identity(.es256)
@@ -45,13 +51,19 @@ struct TimeStampInteropTests {
         defer { tsa.stop() }
         let dir = try TemporaryDirectory()
         let out = dir.path("py-ts.mp4")
-        let r = try Subprocess.run(Interop.python, [Interop.tool, "sign", try TestFixtures.generated("h264_aac.mp4").path,
-                                                    out.path, pki.certPath(.es256).path, pki.keyPath(.es256).path,
-                                                    "--tsa", tsa.url])
+        let r = try Subprocess.run(
+            Interop.python,
+            [
+                Interop.tool, "sign", try TestFixtures.generated("h264_aac.mp4").path,
+                out.path, pki.certPath(.es256).path, pki.keyPath(.es256).path,
+                "--tsa", tsa.url,
+            ])
         #expect(r.status == 0, "\(r.stderrText)")
         let py = try Interop.read(out, anchors: pki.rootPath)
         let ours = try ManifestValidator.validate(path: out.path, trust: pki.trust)
-        print("| c2pa-python+TSA | c2pa-python \(py.state ?? py.error ?? "?") \(py.success) | Assay \(ours.state.rawValue) \(ours.codes(.success)) |")
+        print(
+            "| c2pa-python+TSA | c2pa-python \(py.state ?? py.error ?? "?") \(py.success) | Assay \(ours.state.rawValue) \(ours.codes(.success)) |"
+        )
         #expect(ours.state.rawValue == py.state)
         #expect(Set(ours.codes(.success)) == Set(py.success))
         #expect(Set(ours.codes(.failure)) == Set(py.failures))

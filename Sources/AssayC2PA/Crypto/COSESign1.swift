@@ -73,9 +73,10 @@ public struct COSESign1: Sendable {
 
     /// Signs `payload` (detached) and returns the tagged COSE_Sign1 bytes.
     /// `padTo` grows an unprotected `pad` bstr so the result has exactly that many bytes.
-    static func sign(payload: [UInt8], algorithm: SigningAlgorithm, chain: [[UInt8]], key: CryptoKey,
-                     padTo: Int? = nil) throws -> [UInt8]
-    {
+    static func sign(
+        payload: [UInt8], algorithm: SigningAlgorithm, chain: [[UInt8]], key: CryptoKey,
+        padTo: Int? = nil
+    ) throws -> [UInt8] {
         let (prot, sig) = try signature(payload: payload, algorithm: algorithm, chain: chain, key: key)
         return try assemble(protectedBytes: prot, signature: sig, timeStampToken: nil, padTo: padTo)
     }
@@ -89,13 +90,15 @@ public struct COSESign1: Sendable {
     }
 
     /// Assembles a tagged COSE_Sign1 with an optional `sigTst2` token and padding to `padTo` bytes.
-    static func assemble(protectedBytes prot: [UInt8], signature sig: [UInt8], timeStampToken: [UInt8]?,
-                         padTo: Int?) throws -> [UInt8]
-    {
+    static func assemble(
+        protectedBytes prot: [UInt8], signature sig: [UInt8], timeStampToken: [UInt8]?,
+        padTo: Int?
+    ) throws -> [UInt8] {
         func assemble(pad: Int, pad2: Int?) -> [UInt8] {
             var pairs = [CBOR.Pair]()
             if let t = timeStampToken {
-                pairs.append(CBOR.Pair(.text("sigTst2"), .textMap([("tstTokens", .array([.textMap([("val", .bytes(t))])]))])))
+                pairs.append(
+                    CBOR.Pair(.text("sigTst2"), .textMap([("tstTokens", .array([.textMap([("val", .bytes(t))])]))])))
             }
             pairs.append(CBOR.Pair(.text("pad"), .bytes([UInt8](repeating: 0, count: pad))))
             if let pad2 { pairs.append(CBOR.Pair(.text("pad2"), .bytes([UInt8](repeating: 0, count: pad2)))) }

@@ -1,7 +1,7 @@
 internal import COpenSSL
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// RFC 3161 time-stamps for C2PA claim signatures (`sigTst2`): request, fetch, verify.
@@ -10,8 +10,11 @@ public enum TimeStamp {
     /// `["CounterSignature", protected, h'', bstr(bstr(signature))]`.
     public static func imprint(protectedBytes: [UInt8], signature: [UInt8]) -> [UInt8] {
         let payload = CBOR.bytes(signature).encoded()
-        return Digest.sha256(CBOR.array([.text("CounterSignature"), .bytes(protectedBytes), .bytes([]),
-                                         .bytes(payload)]).encoded())
+        return Digest.sha256(
+            CBOR.array([
+                .text("CounterSignature"), .bytes(protectedBytes), .bytes([]),
+                .bytes(payload),
+            ]).encoded())
     }
 
     /// Builds a DER TimeStampReq (SHA-256 imprint, random nonce, certReq = true).

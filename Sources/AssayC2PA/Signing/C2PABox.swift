@@ -20,12 +20,15 @@ public enum C2PABox {
     /// Finds the top-level C2PA boxes (AssayBMFF's reader). Throws if more than one holds a manifest.
     public static func find(in tree: BoxTree, source: any ByteSource) throws -> [Found] {
         let out = try C2PAManifestBox.all(in: tree, source: source).map {
-            Found(box: $0.box, purpose: $0.purpose, jumbfOffset: $0.auxiliaryOffset == nil ? nil : $0.dataRange.lowerBound)
+            Found(
+                box: $0.box, purpose: $0.purpose, jumbfOffset: $0.auxiliaryOffset == nil ? nil : $0.dataRange.lowerBound
+            )
         }
         let manifests = out.filter { $0.jumbfOffset != nil }
         if manifests.count > 1 {
-            throw C2PAError.malformedBMFF("more than one C2PA manifest box",
-                                          location: source.location(manifests[1].box.offset))
+            throw C2PAError.malformedBMFF(
+                "more than one C2PA manifest box",
+                location: source.location(manifests[1].box.offset))
         }
         return out
     }
@@ -35,18 +38,20 @@ public enum C2PABox {
         -> (store: ManifestStore, box: Box)?
     {
         guard let f = try find(in: tree, source: source).first(where: { $0.jumbfOffset != nil }),
-              let j = f.jumbfOffset
+            let j = f.jumbfOffset
         else { return nil }
         let n = f.box.end - j
         guard n <= maxSize else {
-            throw C2PAError.malformedBMFF("manifest store of \(n) bytes exceeds \(maxSize)", location: source.location(j))
+            throw C2PAError.malformedBMFF(
+                "manifest store of \(n) bytes exceeds \(maxSize)", location: source.location(j))
         }
         let bytes = try source.read(at: j, count: Int(n))
         do {
             return (try ManifestStore(jumbf: bytes, base: Int(j)), f.box)
         } catch let e as C2PAError {
-            throw C2PAError(code: e.code, reason: e.reason,
-                            location: InputLocation(path: source.name, offset: e.location?.offset))
+            throw C2PAError(
+                code: e.code, reason: e.reason,
+                location: InputLocation(path: source.name, offset: e.location?.offset))
         }
     }
 }

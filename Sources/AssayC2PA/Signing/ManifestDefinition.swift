@@ -47,9 +47,11 @@ public struct ManifestDefinition: Sendable {
         self.claimGenerator = label.generator
         self.title = title
         self.assertions = [
-            Assertion(label: Assertions.actionsLabel,
-                      content: Assertions.actions(digitalSourceType: label.digitalSourceType,
-                                                  softwareAgent: label.generator)),
+            Assertion(
+                label: Assertions.actionsLabel,
+                content: Assertions.actions(
+                    digitalSourceType: label.digitalSourceType,
+                    softwareAgent: label.generator)),
             Assertion(label: Assertions.softBindingLabel, content: Assertions.softBinding(label.contentID)),
             Assertion(label: Assertions.assayLabel, content: Assertions.assayLabel(label)),
         ]
@@ -76,9 +78,12 @@ public struct ManifestDefinition: Sendable {
             list.append(Assertion(label: l, content: try CBOR(json: d), created: a["created"] as? Bool ?? false))
         }
         if !list.contains(where: { $0.label.hasPrefix("c2pa.actions") }) {
-            list.insert(Assertion(label: Assertions.actionsLabel,
-                                  content: Assertions.actions(digitalSourceType: .trainedAlgorithmicMedia,
-                                                              softwareAgent: gen)), at: 0)
+            list.insert(
+                Assertion(
+                    label: Assertions.actionsLabel,
+                    content: Assertions.actions(
+                        digitalSourceType: .trainedAlgorithmicMedia,
+                        softwareAgent: gen)), at: 0)
         }
         assertions = list
     }

@@ -2,7 +2,7 @@ import AssayC2PA
 import AssayTestSupport
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs scripts/tsa-loopback.py (openssl ts on 127.0.0.1) with a TSA certificate from the test PKI.
@@ -19,13 +19,16 @@ final class LoopbackTSA: @unchecked Sendable {
 
     init(pki: TestPKI) throws {
         dir = try TemporaryDirectory(prefix: "assay-tsa")
-        let tsa = try CertificateFactory.makeTimeStampingCertificate(commonName: "Assay Test TSA",
-                                                                     organization: "Assay Tests", issuer: pki.root)
+        let tsa = try CertificateFactory.makeTimeStampingCertificate(
+            commonName: "Assay Test TSA",
+            organization: "Assay Tests", issuer: pki.root)
         let cert = dir.path("tsa.pem")
         let key = dir.path("tsa.key")
         try Data(try tsa.certificate.pem()).write(to: cert)
-        FileManager.default.createFile(atPath: key.path, contents: Data(try tsa.key.privateKeyPEM()),
-                                       attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(
+            atPath: key.path, contents: Data(try tsa.key.privateKeyPEM()),
+            attributes: [.posixPermissions: 0o600])
+        else { throw InteropError(message: "cannot write a test key file") }
         process.executableURL = URL(fileURLWithPath: Subprocess.which("python3") ?? "/usr/bin/python3")
         process.arguments = [Self.script, "--cert", cert.path, "--key", key.path]
         let out = Pipe()

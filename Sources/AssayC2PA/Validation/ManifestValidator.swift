@@ -314,11 +314,11 @@ public enum ManifestValidator {
                         }
                     } else {
                         add(
-                            StatusCode.timeStampMismatch, .failure, url: sigURL,
+                            StatusCode.timeStampMismatch, .informational, url: sigURL,
                             "time-stamp does not match the signature: \(v.problem ?? "")")
                     }
                 } else {
-                    add(StatusCode.timeStampMalformed, .failure, url: sigURL, "sigTst2 holds no token")
+                    add(StatusCode.timeStampMalformed, .informational, url: sigURL, "sigTst2 holds no token")
                 }
             }
             let problems = leaf.profileProblems(allowedEKUs: trust.allowedEKUs, at: now)

@@ -83,5 +83,10 @@ struct HistoryInteropTests {
         #expect(ours.store.manifests.count == 2)
         #expect(ours.evidence.label?.contentID == label.contentID)
         #expect(ours.evidence.softBinding == label.contentID)
+        // The parent's validation results are recorded in the ingredient (as c2pa-rs does).
+        let recorded = ours.activeManifest?.assertionCBOR("c2pa.ingredient.v3")?["validationResults"]?["activeManifest"]
+        let codes = (recorded?["success"]?.arrayValue ?? []).compactMap { $0["code"]?.textValue }
+        #expect(codes.contains("claimSignature.validated"))
+        #expect(codes.contains("assertion.bmffHash.match"))
     }
 }

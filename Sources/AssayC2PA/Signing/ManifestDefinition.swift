@@ -33,6 +33,9 @@ public struct ManifestDefinition: Sendable {
     public var parentStore: ManifestStore?
     /// Title recorded for that parent ingredient (defaults to the signed file's name).
     public var parentTitle: String?
+    /// Trust used to validate the parent when its results are recorded in the ingredient
+    /// (`validationResults`, as c2pa-rs does). Without anchors the parent records as untrusted.
+    public var parentTrust = TrustSettings()
 
     /// Creates a definition.
     public init(claimGenerator: ContentLabel.Generator, title: String? = nil, assertions: [Assertion]) {

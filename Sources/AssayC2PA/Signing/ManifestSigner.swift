@@ -40,11 +40,23 @@ public enum ManifestSigner {
         }
         let existing = try C2PABox.readStore(tree: tree, source: source)
         let manifestLabel = "urn:c2pa:" + UUID().uuidString.lowercased()
+        // The parent's validation results go into the ingredient (c2pa-rs records them too). For a
+        // parent embedded in the input this costs one extra hash pass over the input.
+        var parentStatuses = [ManifestEvidence.Status]()
+        if definition.keepHistory {
+            if let ps = definition.parentStore {
+                parentStatuses = (try? ManifestValidator.validateDetached(store: ps, trust: definition.parentTrust))?
+                    .statuses ?? []
+            } else if existing != nil {
+                parentStatuses = (try? ManifestValidator.validate(source: source, trust: definition.parentTrust))?
+                    .statuses ?? []
+            }
+        }
         let builder = StoreBuilder(
             label: manifestLabel, definition: definition, identity: identity,
             parent: definition.keepHistory ? (definition.parentStore ?? existing?.store) : nil,
             inputTitle: definition.parentTitle ?? String(inputPath.split(separator: "/").last ?? ""),
-            timeStampURL: timeStampURL)
+            timeStampURL: timeStampURL, parentStatuses: parentStatuses)
         let placeholder = C2PABox.wrap(jumbf: try builder.build(hash: [UInt8](repeating: 0, count: 32)))
         let editor = try BoxEditor(source: source, tree: tree)
         let edit: BoxEdit =
@@ -81,6 +93,7 @@ struct StoreBuilder {
     let parent: ManifestStore?
     let inputTitle: String
     let timeStampURL: String?
+    let parentStatuses: [ManifestEvidence.Status]
     /// Bytes reserved for the time-stamp token in the placeholder (as c2pa-rs does).
     static let timeStampReserve = 10000
     private let salts: [String: [UInt8]]
@@ -88,9 +101,10 @@ struct StoreBuilder {
 
     init(
         label: String, definition: ManifestDefinition, identity: SigningIdentity, parent: ManifestStore?,
-        inputTitle: String, timeStampURL: String? = nil
+        inputTitle: String, timeStampURL: String? = nil, parentStatuses: [ManifestEvidence.Status] = []
     ) {
         self.timeStampURL = timeStampURL
+        self.parentStatuses = parentStatuses
         self.label = label
         self.definition = definition
         self.identity = identity
@@ -129,18 +143,19 @@ struct StoreBuilder {
                     ).cbor
                 ))
         }
-        p.append(
-            (
-                "validationResults",
-                .textMap([
-                    (
-                        "activeManifest",
-                        .textMap([
-                            ("success", .array([])), ("informational", .array([])), ("failure", .array([])),
-                        ])
-                    )
-                ])
-            ))
+        func list(_ kind: ManifestEvidence.Status.Kind) -> CBOR {
+            .array(
+                parentStatuses.filter { $0.kind == kind }.map { st in
+                    var e: [(String, CBOR)] = [("code", .text(st.code))]
+                    if let u = st.url { e.append(("url", .text(u))) }
+                    if let x = st.explanation { e.append(("explanation", .text(x))) }
+                    return .textMap(e)
+                })
+        }
+        let results: CBOR = .textMap([
+            ("success", list(.success)), ("informational", list(.informational)), ("failure", list(.failure)),
+        ])
+        p.append(("validationResults", .textMap([("activeManifest", results)])))
         return .textMap(p)
     }
 

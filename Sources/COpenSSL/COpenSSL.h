@@ -44,4 +44,6 @@ static inline ASN1_OBJECT *cossl_sk_ASN1_OBJECT_value(const EXTENDED_KEY_USAGE *
 static inline void cossl_EXTENDED_KEY_USAGE_free(EXTENDED_KEY_USAGE *e) { EXTENDED_KEY_USAGE_free(e); }
 static inline int cossl_mbstring_asc(void) { return MBSTRING_ASC; }
 
+static inline void *cossl_malloc(size_t n) { return OPENSSL_malloc(n); }
+
 #endif

@@ -11,7 +11,9 @@ struct KeysCommand: ParsableCommand {
     /// `assay keys init`.
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a development root CA, a C2PA signing certificate and a watermark key under $XDG_CONFIG_HOME/assay/.")
+            abstract:
+                "Create a development root CA, a C2PA signing certificate and a watermark key under $XDG_CONFIG_HOME/assay/."
+        )
 
         @Option(help: "Organisation name in the certificates.")
         var organization = "Assay Development"
@@ -39,7 +41,9 @@ struct KeysCommand: ParsableCommand {
                     let fingerprint = try WatermarkJob.createKey(path: wm, force: force)
                     print("  \(wm) (watermark key, fingerprint \(fingerprint))")
                 }
-                print("the development root was added to \(store.trustPath); other verifiers need root-ca.pem as a trust anchor")
+                print(
+                    "the development root was added to \(store.trustPath); other verifiers need root-ca.pem as a trust anchor"
+                )
             } catch {
                 printError("assay keys init: \(error)")
                 throw ExitCode(2)

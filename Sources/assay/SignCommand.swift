@@ -25,6 +25,9 @@ struct SignCommand: ParsableCommand {
     @Option(help: "Signing algorithm (default: from the key).")
     var alg: String?
 
+    @Option(help: "RFC 3161 time-stamp authority URL (the only network access; off by default).")
+    var tsa: String?
+
     func run() throws {
         var algorithm: SigningAlgorithm?
         if let alg {
@@ -32,9 +35,13 @@ struct SignCommand: ParsableCommand {
             algorithm = a
         }
         do {
-            let r = try ManifestJob.sign(input: input, output: output, manifestPath: manifest, label: nil,
-                                         certPath: cert, keyPath: key, algorithm: algorithm)
-            print("signed \(output): manifest \(r.manifestLabel) (\(r.manifestBoxSize) bytes, \(r.manifestCount) in store)")
+            let r = try ManifestJob.sign(
+                input: input, output: output, manifestPath: manifest, label: nil,
+                certPath: cert, keyPath: key, algorithm: algorithm,
+                timeStampURL: tsa)
+            print(
+                "signed \(output): manifest \(r.manifestLabel) (\(r.manifestBoxSize) bytes, \(r.manifestCount) in store)"
+            )
         } catch {
             printError("assay sign: \(error)")
             throw ExitCode(2)
@@ -55,5 +62,5 @@ struct StandardError: TextOutputStream {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

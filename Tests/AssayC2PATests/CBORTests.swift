@@ -17,12 +17,15 @@ struct CBORTests {
         #expect(dec.textKeys == ["z", "a", "bytes", "arr", "neg", "simple", "undef"])
     }
 
-    @Test("RFC 8949 appendix A vectors", arguments: [
-        (CBOR.unsigned(0), "00"), (.unsigned(23), "17"), (.unsigned(24), "1818"), (.unsigned(1000), "1903e8"),
-        (.unsigned(1_000_000), "1a000f4240"), (.unsigned(1_000_000_000_000), "1b000000e8d4a51000"),
-        (.int(-1), "20"), (.int(-1000), "3903e7"), (.text("IETF"), "6449455446"), (.bytes([1, 2, 3, 4]), "4401020304"),
-        (.array([.unsigned(1), .array([.unsigned(2), .unsigned(3)])]), "8201820203"), (.bool(false), "f4"),
-    ])
+    @Test(
+        "RFC 8949 appendix A vectors",
+        arguments: [
+            (CBOR.unsigned(0), "00"), (.unsigned(23), "17"), (.unsigned(24), "1818"), (.unsigned(1000), "1903e8"),
+            (.unsigned(1_000_000), "1a000f4240"), (.unsigned(1_000_000_000_000), "1b000000e8d4a51000"),
+            (.int(-1), "20"), (.int(-1000), "3903e7"), (.text("IETF"), "6449455446"),
+            (.bytes([1, 2, 3, 4]), "4401020304"),
+            (.array([.unsigned(1), .array([.unsigned(2), .unsigned(3)])]), "8201820203"), (.bool(false), "f4"),
+        ])
     func vectors(value: CBOR, hex: String) throws {
         #expect(value.encoded() == Self.bytes(hex))
         #expect(try CBOR.decode(Self.bytes(hex)) == value)
@@ -42,20 +45,22 @@ struct CBORTests {
         return out
     }
 
-    @Test("hostile input gives a typed error with an offset", arguments: [
-        ("truncated map", "a2616101"),
-        ("huge byte string length", "5bffffffffffffffff00"),
-        ("huge array count", "9bffffffffffffff00"),
-        ("huge map count", "bb7fffffffffffffff"),
-        ("indefinite array", "9f01ff"),
-        ("indefinite bytes", "5f4101ff"),
-        ("reserved info", "1c"),
-        ("lone break", "ff"),
-        ("invalid UTF-8", "62c328"),
-        ("trailing bytes", "0000"),
-        ("truncated uint64", "1b0000"),
-        ("empty", ""),
-    ])
+    @Test(
+        "hostile input gives a typed error with an offset",
+        arguments: [
+            ("truncated map", "a2616101"),
+            ("huge byte string length", "5bffffffffffffffff00"),
+            ("huge array count", "9bffffffffffffff00"),
+            ("huge map count", "bb7fffffffffffffff"),
+            ("indefinite array", "9f01ff"),
+            ("indefinite bytes", "5f4101ff"),
+            ("reserved info", "1c"),
+            ("lone break", "ff"),
+            ("invalid UTF-8", "62c328"),
+            ("trailing bytes", "0000"),
+            ("truncated uint64", "1b0000"),
+            ("empty", ""),
+        ])
     func hostile(name: String, hex: String) {
         #expect {
             _ = try CBOR.decode(Self.bytes(hex))

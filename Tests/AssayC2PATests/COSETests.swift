@@ -29,17 +29,21 @@ struct COSETests {
         let id = try pki.identity(.es256)
         let plain = try COSESign1.sign(payload: [1], algorithm: .es256, chain: [id.certificate.der], key: id.key)
         for extra in [1, 2, 23, 24, 25, 255, 256, 300, 70000] {
-            let padded = try COSESign1.sign(payload: [1], algorithm: .es256, chain: [id.certificate.der], key: id.key,
-                                            padTo: plain.count + extra)
+            let padded = try COSESign1.sign(
+                payload: [1], algorithm: .es256, chain: [id.certificate.der], key: id.key,
+                padTo: plain.count + extra)
             #expect(padded.count == plain.count + extra)
             #expect((try? COSESign1(bytes: padded)) != nil)
         }
     }
 
-    @Test("garbage COSE is a typed error", arguments: [
-        [UInt8](), [0xd2], [0xd2, 0x83, 0x40, 0xa0, 0xf6], [0xd3, 0x84, 0x40, 0xa0, 0xf6, 0x40], [0x84, 0x01, 0xa0, 0xf6, 0x40],
-        [0xd2, 0x84, 0x43, 0xa1, 0x01, 0x26, 0x01, 0xf6, 0x40],
-    ])
+    @Test(
+        "garbage COSE is a typed error",
+        arguments: [
+            [UInt8](), [0xd2], [0xd2, 0x83, 0x40, 0xa0, 0xf6], [0xd3, 0x84, 0x40, 0xa0, 0xf6, 0x40],
+            [0x84, 0x01, 0xa0, 0xf6, 0x40],
+            [0xd2, 0x84, 0x43, 0xa1, 0x01, 0x26, 0x01, 0xf6, 0x40],
+        ])
     func garbage(bytes: [UInt8]) {
         #expect(throws: C2PAError.self) { _ = try COSESign1(bytes: bytes) }
     }
@@ -49,14 +53,19 @@ struct COSETests {
         #expect(throws: C2PAError.self) { _ = try Certificate(der: [0x30, 0x82, 0xff, 0xff, 0x01]) }
         #expect(throws: C2PAError.self) { _ = try Certificate(der: []) }
         #expect(throws: C2PAError.self) { _ = try Certificate.parsePEMBundle(Array("not a pem".utf8)) }
-        #expect(throws: C2PAError.self) { _ = try CryptoKey.privateKey(pem: Array("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n".utf8)) }
+        #expect(throws: C2PAError.self) {
+            _ = try CryptoKey.privateKey(
+                pem: Array("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n".utf8))
+        }
     }
 
     @Test("generated signing certificates meet the C2PA profile; the root does not")
     func profile() throws {
         let pki = try TestPKI.shared.get()
         for alg in SigningAlgorithm.allCases {
-            #expect(try pki.identity(alg).certificate.profileProblems(allowedEKUs: ExtendedKeyUsage.defaultAllowed, at: 0).isEmpty)
+            #expect(
+                try pki.identity(alg).certificate.profileProblems(allowedEKUs: ExtendedKeyUsage.defaultAllowed, at: 0)
+                    .isEmpty)
         }
         let rootProblems = pki.root.certificate.profileProblems(allowedEKUs: ExtendedKeyUsage.defaultAllowed, at: 0)
         #expect(rootProblems.contains { $0.contains("CA") })
@@ -69,7 +78,9 @@ struct COSETests {
         let es = try pki.identity(.es256)
         let ed = try pki.identity(.ed25519)
         #expect(throws: C2PAError.self) { _ = try SigningIdentity(chain: [es.certificate], key: ed.key) }
-        #expect(throws: C2PAError.self) { _ = try SigningIdentity(chain: [es.certificate], key: es.key, algorithm: .es384) }
+        #expect(throws: C2PAError.self) {
+            _ = try SigningIdentity(chain: [es.certificate], key: es.key, algorithm: .es384)
+        }
         #expect((try? SigningIdentity(chain: [es.certificate], key: es.key)) != nil)
     }
 

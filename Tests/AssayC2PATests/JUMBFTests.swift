@@ -6,13 +6,16 @@ import Testing
 struct JUMBFTests {
     func sample() -> JUMBFSuperbox {
         let assertion = JUMBFSuperbox(
-            description: JUMBFDescription(type: JUMBF.c2paUUID("cbor"), label: "c2pa.actions.v2",
-                                          salt: [UInt8](repeating: 7, count: 16)),
+            description: JUMBFDescription(
+                type: JUMBF.c2paUUID("cbor"), label: "c2pa.actions.v2",
+                salt: [UInt8](repeating: 7, count: 16)),
             children: [.content(type: "cbor", payload: CBOR.textMap([("a", .int(1))]).encoded())])
-        let store = JUMBFSuperbox(description: JUMBFDescription(type: JUMBF.c2paUUID("c2as"), label: "c2pa.assertions"),
-                                  children: [.superbox(assertion)])
-        return JUMBFSuperbox(description: JUMBFDescription(type: JUMBF.c2paUUID("c2pa"), label: "c2pa"),
-                             children: [.superbox(store)])
+        let store = JUMBFSuperbox(
+            description: JUMBFDescription(type: JUMBF.c2paUUID("c2as"), label: "c2pa.assertions"),
+            children: [.superbox(assertion)])
+        return JUMBFSuperbox(
+            description: JUMBFDescription(type: JUMBF.c2paUUID("c2pa"), label: "c2pa"),
+            children: [.superbox(store)])
     }
 
     @Test("round trip is byte-identical and toggles are 0x03 / 0x13")
@@ -40,9 +43,11 @@ struct JUMBFTests {
         #expect(b.count == 8 + 16 + 1 + 2 + 24)
     }
 
-    @Test("hostile JUMBF gives malformedJUMBF with an offset", arguments: [
-        "truncated", "oversized", "no jumd", "unterminated label", "trailing", "not jumb", "tiny jumd",
-    ])
+    @Test(
+        "hostile JUMBF gives malformedJUMBF with an offset",
+        arguments: [
+            "truncated", "oversized", "no jumd", "unterminated label", "trailing", "not jumb", "tiny jumd",
+        ])
     func hostile(kind: String) throws {
         var b = sample().bytes()
         switch kind {
@@ -50,7 +55,10 @@ struct JUMBFTests {
         case "oversized": b[3] = 0xff; b[2] = 0xff
         case "no jumd": b = [0, 0, 0, 16] + Array("jumb".utf8) + [0, 0, 0, 8] + Array("cbor".utf8)
         case "unterminated label":
-            b = [0, 0, 0, 34] + Array("jumb".utf8) + [0, 0, 0, 26] + Array("jumd".utf8) + JUMBF.c2paUUID("c2pa") + [0x03, 0x41]
+            b =
+                [0, 0, 0, 34] + Array("jumb".utf8) + [0, 0, 0, 26] + Array("jumd".utf8) + JUMBF.c2paUUID("c2pa") + [
+                    0x03, 0x41,
+                ]
         case "trailing": b += [0, 0]
         case "not jumb": b[4] = UInt8(ascii: "x")
         case "tiny jumd": b = [0, 0, 0, 20] + Array("jumb".utf8) + [0, 0, 0, 12] + Array("jumd".utf8) + [1, 2, 3, 4]
@@ -68,8 +76,9 @@ struct JUMBFTests {
     func deep() {
         var inner = JUMBFSuperbox(description: JUMBFDescription(type: JUMBF.c2paUUID("c2pa"), label: "x"), children: [])
         for _ in 0..<40 {
-            inner = JUMBFSuperbox(description: JUMBFDescription(type: JUMBF.c2paUUID("c2pa"), label: "x"),
-                                  children: [.superbox(inner)])
+            inner = JUMBFSuperbox(
+                description: JUMBFDescription(type: JUMBF.c2paUUID("c2pa"), label: "x"),
+                children: [.superbox(inner)])
         }
         #expect(throws: C2PAError.self) { _ = try JUMBFSuperbox.parse(inner.bytes()) }
     }
@@ -77,13 +86,19 @@ struct JUMBFTests {
     @Test("a store with two manifests of the same label is refused")
     func duplicateManifests() throws {
         func manifest() -> JUMBFNode {
-            .superbox(JUMBFSuperbox(description: JUMBFDescription(type: JUMBF.c2paUUID("c2ma"), label: "urn:c2pa:dup"),
-                                    children: [.superbox(JUMBFSuperbox(
-                                        description: JUMBFDescription(type: JUMBF.c2paUUID("c2cl"), label: "c2pa.claim.v2"),
-                                        children: [.content(type: "cbor", payload: CBOR.map([]).encoded())]))]))
+            .superbox(
+                JUMBFSuperbox(
+                    description: JUMBFDescription(type: JUMBF.c2paUUID("c2ma"), label: "urn:c2pa:dup"),
+                    children: [
+                        .superbox(
+                            JUMBFSuperbox(
+                                description: JUMBFDescription(type: JUMBF.c2paUUID("c2cl"), label: "c2pa.claim.v2"),
+                                children: [.content(type: "cbor", payload: CBOR.map([]).encoded())]))
+                    ]))
         }
-        let store = JUMBFSuperbox(description: JUMBFDescription(type: JUMBF.c2paUUID("c2pa"), label: "c2pa"),
-                                  children: [manifest(), manifest()])
+        let store = JUMBFSuperbox(
+            description: JUMBFDescription(type: JUMBF.c2paUUID("c2pa"), label: "c2pa"),
+            children: [manifest(), manifest()])
         #expect(throws: C2PAError.self) { _ = try ManifestStore(jumbf: store.bytes()) }
     }
 }

@@ -7,7 +7,9 @@ import Testing
 
 /// c2pa-python signs; Assay validates the file and tampered variants and must agree with
 /// c2pa-python on the state and the failure codes.
-@Suite("c2pa-python-signed files in Assay", .enabled(if: Interop.available, "c2pa-python not installed (run scripts/install-deps.sh python)"))
+@Suite(
+    "c2pa-python-signed files in Assay",
+    .enabled(if: Interop.available, "c2pa-python not installed (run scripts/install-deps.sh python)"))
 struct TamperInteropTests {
     enum Variant: String, CaseIterable, Sendable {
         case untouched, mdatByte, moovByte, assertionByte, saltByte, claimByte, signatureByte, removed, wrongAnchor
@@ -64,8 +66,9 @@ struct TamperInteropTests {
         _ = try pki.identity(.es256)
         let dir = try TemporaryDirectory()
         let signed = dir.path("py-signed.mp4")
-        try Interop.sign(try TestFixtures.generated("h264_aac.mp4"), signed, cert: pki.certPath(.es256),
-                         key: pki.keyPath(.es256), alg: "es256", claimVersion: claimVersion)
+        try Interop.sign(
+            try TestFixtures.generated("h264_aac.mp4"), signed, cert: pki.certPath(.es256),
+            key: pki.keyPath(.es256), alg: "es256", claimVersion: claimVersion)
         let file = dir.path("variant.mp4")
         try Data(try Self.tamper(Array(try Data(contentsOf: signed)), variant)).write(to: file)
         var trust = pki.trust
@@ -91,7 +94,9 @@ struct TamperInteropTests {
             ourState = "ManifestNotFound"
         }
         let pyState = py.state ?? (py.error?.contains("ManifestNotFound") == true ? "ManifestNotFound" : "error")
-        print("| v\(claimVersion) \(variant.rawValue) | c2pa-python \(pyState) \(py.failures) | Assay \(ourState) \(ourFailures) |")
+        print(
+            "| v\(claimVersion) \(variant.rawValue) | c2pa-python \(pyState) \(py.failures) | Assay \(ourState) \(ourFailures) |"
+        )
         #expect(ourState == pyState)
         #expect(Set(ourFailures) == Set(py.failures))
         if variant == .untouched {

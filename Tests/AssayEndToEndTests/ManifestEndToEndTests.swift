@@ -20,8 +20,10 @@ struct ManifestEndToEndTests {
         var configDir: URL { dir.path("config/assay") }
     }
 
-    @Test("keys init, sign, verify: exit codes 0/1/3/4/5 and no key material printed",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: ManifestEndToEndTests.binary), "assay binary not built"))
+    @Test(
+        "keys init, sign, verify: exit codes 0/1/3/4/5 and no key material printed",
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: ManifestEndToEndTests.binary), "assay binary not built"))
     func flow() throws {
         let e = try Env()
         let initRun = try e.run(["keys", "init", "--organization", "E2E Org"])
@@ -45,7 +47,8 @@ struct ManifestEndToEndTests {
         let json = try e.run(["verify", out.path, "--c2pa-json"])
         let obj = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
         #expect(obj?["validation_state"] as? String == "Trusted")
-        let full = try JSONSerialization.jsonObject(with: try e.run(["verify", out.path, "--json"]).stdout) as? [String: Any]
+        let full =
+            try JSONSerialization.jsonObject(with: try e.run(["verify", out.path, "--json"]).stdout) as? [String: Any]
         #expect(full?["schema"] as? String == "assay.verify/1")
         #expect((full?["c2pa"] as? [String: Any])?["validation_state"] as? String == "Trusted")
 
@@ -53,8 +56,9 @@ struct ManifestEndToEndTests {
         let other = try TemporaryDirectory()
         #expect(try e.run(["verify", out.path], env: ["XDG_CONFIG_HOME": other.url.path]).status == 4)
         // ... unless the root is passed with --trust.
-        let withTrust = try e.run(["verify", out.path, "--trust", e.configDir.appendingPathComponent("root-ca.pem").path],
-                                  env: ["XDG_CONFIG_HOME": other.url.path])
+        let withTrust = try e.run(
+            ["verify", out.path, "--trust", e.configDir.appendingPathComponent("root-ca.pem").path],
+            env: ["XDG_CONFIG_HOME": other.url.path])
         #expect(withTrust.status == 0)
 
         // Tampered → 1.
@@ -76,8 +80,10 @@ struct ManifestEndToEndTests {
         #expect(try e.run(["verify", e.dir.path("nope.mp4").path]).status == 2)
     }
 
-    @Test("signing refuses a world-readable key and leaves no output",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: ManifestEndToEndTests.binary), "assay binary not built"))
+    @Test(
+        "signing refuses a world-readable key and leaves no output",
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: ManifestEndToEndTests.binary), "assay binary not built"))
     func insecureKey() throws {
         let e = try Env()
         #expect(try e.run(["keys", "init"]).status == 0)
@@ -88,7 +94,9 @@ struct ManifestEndToEndTests {
         #expect(r.status == 2)
         #expect(r.stderrText.contains("chmod 600"))
         #expect(!FileManager.default.fileExists(atPath: out.path))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: e.dir.url.path).filter { $0.contains("assay-tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: e.dir.url.path).filter {
+            $0.contains("assay-tmp")
+        }
         #expect(leftovers.isEmpty)
     }
 
@@ -96,26 +104,36 @@ struct ManifestEndToEndTests {
         ProcessInfo.processInfo.environment["ASSAY_PYTHON"]
             ?? TestFixtures.packageRoot.appendingPathComponent(".venv/bin/python").path
     }
-    static let pythonAvailable: Bool = FileManager.default.isExecutableFile(atPath: python)
+    static let pythonAvailable: Bool =
+        FileManager.default.isExecutableFile(atPath: python)
         && (try? Subprocess.run(python, ["-c", "import c2pa"]))?.status == 0
 
-    @Test("--cert/--key sign with another identity; c2pa-python reads the CLI output Trusted",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: ManifestEndToEndTests.binary), "assay binary not built"),
-          .enabled(if: ManifestEndToEndTests.pythonAvailable, "c2pa-python not installed"))
+    @Test(
+        "--cert/--key sign with another identity; c2pa-python reads the CLI output Trusted",
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: ManifestEndToEndTests.binary), "assay binary not built"),
+        .enabled(if: ManifestEndToEndTests.pythonAvailable, "c2pa-python not installed"))
     func explicitIdentityAndInterop() throws {
         let e = try Env()
         #expect(try e.run(["keys", "init", "--alg", "ed25519"]).status == 0)
         let c = e.configDir
         let other = try TemporaryDirectory()
         let out = e.dir.path("out.mov")
-        let r = try e.run(["sign", try TestFixtures.generated("h264_aac.mov").path, "-o", out.path,
-                           "--cert", c.appendingPathComponent("signer.pem").path,
-                           "--key", c.appendingPathComponent("signer.key").path],
-                          env: ["XDG_CONFIG_HOME": other.url.path])
+        let r = try e.run(
+            [
+                "sign", try TestFixtures.generated("h264_aac.mov").path, "-o", out.path,
+                "--cert", c.appendingPathComponent("signer.pem").path,
+                "--key", c.appendingPathComponent("signer.key").path,
+            ],
+            env: ["XDG_CONFIG_HOME": other.url.path])
         #expect(r.status == 0, "\(r.stderrText)")
         let tool = TestFixtures.shared.appendingPathComponent("tools/c2pa_interop.py").path
-        let check = try Subprocess.run(Self.python, [tool, "check", out.path, "--trust-anchors",
-                                                c.appendingPathComponent("root-ca.pem").path, "--expect", "Trusted"])
+        let check = try Subprocess.run(
+            Self.python,
+            [
+                tool, "check", out.path, "--trust-anchors",
+                c.appendingPathComponent("root-ca.pem").path, "--expect", "Trusted",
+            ])
         #expect(check.status == 0, "\(check.stdoutText)")
     }
 }

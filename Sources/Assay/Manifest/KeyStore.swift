@@ -1,7 +1,7 @@
 public import AssayC2PA
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The development key store under `$XDG_CONFIG_HOME/assay/` (default `~/.config/assay/`):
@@ -31,7 +31,8 @@ public struct KeyStore: Sendable {
 
     /// True when a signing identity exists.
     public var hasSigningIdentity: Bool {
-        FileManager.default.fileExists(atPath: signerCertificatePath) && FileManager.default.fileExists(atPath: signerKeyPath)
+        FileManager.default.fileExists(atPath: signerCertificatePath)
+            && FileManager.default.fileExists(atPath: signerKeyPath)
     }
 
     /// What `initialize` wrote.
@@ -50,12 +51,15 @@ public struct KeyStore: Sendable {
         -> Created
     {
         if hasSigningIdentity && !force {
-            throw C2PAError.invalidArgument("a signing identity already exists in \(directory) (use --force to replace it)")
+            throw C2PAError.invalidArgument(
+                "a signing identity already exists in \(directory) (use --force to replace it)")
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let root = try CertificateFactory.makeRootCA(commonName: "\(organization) Assay Development Root",
-                                                     organization: organization)
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        let root = try CertificateFactory.makeRootCA(
+            commonName: "\(organization) Assay Development Root",
+            organization: organization)
         let signer = try CertificateFactory.makeSigningCertificate(
             commonName: "\(organization) Assay Signer", organization: organization, algorithm: algorithm, issuer: root)
         try writeSecret(rootKeyPath, try root.key.privateKeyPEM())
@@ -69,16 +73,19 @@ public struct KeyStore: Sendable {
         }
         trust += try root.certificate.pem()
         try writePublic(trustPath, trust)
-        return Created(files: [rootCertificatePath, rootKeyPath, signerCertificatePath, signerKeyPath, trustPath],
-                       signerName: signer.certificate.subjectCommonName ?? "", algorithm: algorithm)
+        return Created(
+            files: [rootCertificatePath, rootKeyPath, signerCertificatePath, signerKeyPath, trustPath],
+            signerName: signer.certificate.subjectCommonName ?? "", algorithm: algorithm)
     }
 
     /// Loads the signing identity (the key file must be 0600 or stricter).
     public func signingIdentity(algorithm: SigningAlgorithm? = nil) throws -> SigningIdentity {
         guard hasSigningIdentity else {
-            throw C2PAError.invalidArgument("no signing identity in \(directory); run `assay keys init` or pass --cert/--key")
+            throw C2PAError.invalidArgument(
+                "no signing identity in \(directory); run `assay keys init` or pass --cert/--key")
         }
-        return try SigningIdentity.load(certificatePath: signerCertificatePath, keyPath: signerKeyPath, algorithm: algorithm)
+        return try SigningIdentity.load(
+            certificatePath: signerCertificatePath, keyPath: signerKeyPath, algorithm: algorithm)
     }
 
     private func writeSecret(_ path: String, _ bytes: [UInt8]) throws {

@@ -21,9 +21,11 @@ public enum ManifestJob {
             switch self {
             case .validated(let r): return r.evidence
             case .error(let m):
-                return ManifestEvidence(state: .invalid, statuses: [
-                    .init(code: StatusCode.manifestMalformed, explanation: m, kind: .failure),
-                ])
+                return ManifestEvidence(
+                    state: .invalid,
+                    statuses: [
+                        .init(code: StatusCode.manifestMalformed, explanation: m, kind: .failure)
+                    ])
             case .noManifest, .unsupportedFormat: return nil
             }
         }
@@ -47,9 +49,10 @@ public enum ManifestJob {
 
     /// Verifies the manifest lane of `path` with anchors from `trustPath` plus the config folder.
     /// Throws only for problems with the trust configuration or unreadable files (exit code 2).
-    public static func verify(path: String, trustPath: String?,
-                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Outcome
-    {
+    public static func verify(
+        path: String, trustPath: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Outcome {
         let trust = try TrustSettings.resolve(trustPath: trustPath, environment: environment)
         let source: FileByteSource
         do {
@@ -73,9 +76,12 @@ public enum ManifestJob {
     /// Signs `input` into `output` without re-encoding. Identity: `certPath`+`keyPath` if given,
     /// else the key store. Definition: `manifestPath` JSON if given, else `label`.
     @discardableResult
-    public static func sign(input: String, output: String, manifestPath: String?, label: ContentLabel?,
-                            certPath: String?, keyPath: String?, algorithm: SigningAlgorithm?,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    public static func sign(
+        input: String, output: String, manifestPath: String?, label: ContentLabel?,
+        certPath: String?, keyPath: String?, algorithm: SigningAlgorithm?,
+        timeStampURL: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws
         -> ManifestSigner.Result
     {
         let identity: SigningIdentity
@@ -91,10 +97,15 @@ public enum ManifestJob {
             definition = try ManifestDefinition(json: Array(data))
             if definition.title == nil { definition.title = title }
         } else {
-            let l = label ?? ContentLabel(producer: identity.chain[0].subjectOrganization ?? "unknown",
-                                          generator: .init(name: "assay", version: AssayVersion.string))
+            let l =
+                label
+                ?? ContentLabel(
+                    producer: identity.chain[0].subjectOrganization ?? "unknown",
+                    generator: .init(name: "assay", version: AssayVersion.string))
             definition = ManifestDefinition(label: l, title: title)
         }
-        return try ManifestSigner.sign(inputPath: input, outputPath: output, definition: definition, identity: identity)
+        return try ManifestSigner.sign(
+            inputPath: input, outputPath: output, definition: definition, identity: identity,
+            timeStampURL: timeStampURL)
     }
 }

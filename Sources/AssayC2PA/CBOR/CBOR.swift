@@ -93,7 +93,8 @@ public indirect enum CBOR: Sendable, Hashable {
         var d = CBORDecoder(bytes: bytes[...], maxDepth: maxDepth)
         let v = try d.decodeItem()
         guard d.position == bytes.count else {
-            throw C2PAError.malformedCBOR("\(bytes.count - d.position) trailing bytes after the item", offset: d.position)
+            throw C2PAError.malformedCBOR(
+                "\(bytes.count - d.position) trailing bytes after the item", offset: d.position)
         }
         return v
     }
@@ -242,7 +243,8 @@ public struct CBORDecoder {
         case 1: return .negative(arg)
         case 2:
             guard arg <= UInt64(remaining) else {
-                throw C2PAError.malformedCBOR("byte string of \(arg) bytes exceeds the \(remaining) left", offset: start)
+                throw C2PAError.malformedCBOR(
+                    "byte string of \(arg) bytes exceeds the \(remaining) left", offset: start)
             }
             return .bytes(Array(try take(Int(arg))))
         case 3:
@@ -257,7 +259,8 @@ public struct CBORDecoder {
         case 4:
             // Every element takes at least one byte: never reserve more than what is left.
             guard arg <= UInt64(remaining) else {
-                throw C2PAError.malformedCBOR("array of \(arg) items exceeds the \(remaining) bytes left", offset: start)
+                throw C2PAError.malformedCBOR(
+                    "array of \(arg) items exceeds the \(remaining) bytes left", offset: start)
             }
             var items = [CBOR]()
             items.reserveCapacity(Int(arg))
@@ -265,7 +268,8 @@ public struct CBORDecoder {
             return .array(items)
         case 5:
             guard arg <= UInt64(remaining / 2) else {
-                throw C2PAError.malformedCBOR("map of \(arg) entries exceeds the \(remaining) bytes left", offset: start)
+                throw C2PAError.malformedCBOR(
+                    "map of \(arg) entries exceeds the \(remaining) bytes left", offset: start)
             }
             var pairs = [CBOR.Pair]()
             pairs.reserveCapacity(Int(arg))

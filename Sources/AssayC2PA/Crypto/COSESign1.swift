@@ -72,19 +72,45 @@ public struct COSESign1: Sendable {
     }
 
     /// Signs `payload` (detached) and returns the tagged COSE_Sign1 bytes.
-    /// `padTo` grows an unprotected `pad` bstr so the result has at least that many bytes.
-    static func sign(payload: [UInt8], algorithm: SigningAlgorithm, chain: [[UInt8]], key: CryptoKey,
-                     padTo: Int? = nil) throws -> [UInt8]
+    /// `padTo` grows an unprotected `pad` bstr so the result has exactly that many bytes.
+    static func sign(
+        payload: [UInt8], algorithm: SigningAlgorithm, chain: [[UInt8]], key: CryptoKey,
+        padTo: Int? = nil
+    ) throws -> [UInt8] {
+        let (prot, sig) = try signature(payload: payload, algorithm: algorithm, chain: chain, key: key)
+        return try assemble(protectedBytes: prot, signature: sig, timeStampToken: nil, padTo: padTo)
+    }
+
+    /// The protected header and the signature over `payload`.
+    static func signature(payload: [UInt8], algorithm: SigningAlgorithm, chain: [[UInt8]], key: CryptoKey) throws
+        -> (protectedBytes: [UInt8], signature: [UInt8])
     {
         let prot = protectedHeader(algorithm: algorithm, chain: chain)
-        let sig = try key.sign(toBeSigned(protectedBytes: prot, payload: payload), algorithm: algorithm)
+        return (prot, try key.sign(toBeSigned(protectedBytes: prot, payload: payload), algorithm: algorithm))
+    }
+
+    /// Assembles a tagged COSE_Sign1 with an optional `sigTst2` token and padding to `padTo` bytes.
+    static func assemble(
+        protectedBytes prot: [UInt8], signature sig: [UInt8], timeStampToken: [UInt8]?,
+        padTo: Int?
+    ) throws -> [UInt8] {
         func assemble(pad: Int, pad2: Int?) -> [UInt8] {
-            var pairs = [CBOR.Pair(.text("pad"), .bytes([UInt8](repeating: 0, count: pad)))]
+            var pairs = [CBOR.Pair]()
+            if let t = timeStampToken {
+                pairs.append(
+                    CBOR.Pair(.text("sigTst2"), .textMap([("tstTokens", .array([.textMap([("val", .bytes(t))])]))])))
+            }
+            pairs.append(CBOR.Pair(.text("pad"), .bytes([UInt8](repeating: 0, count: pad))))
             if let pad2 { pairs.append(CBOR.Pair(.text("pad2"), .bytes([UInt8](repeating: 0, count: pad2)))) }
             return CBOR.tagged(18, .array([.bytes(prot), .map(pairs), .null, .bytes(sig)])).encoded()
         }
         let out = assemble(pad: 0, pad2: nil)
-        guard let padTo, out.count < padTo else { return out }
+        guard let padTo, out.count < padTo else {
+            if let padTo, out.count > padTo {
+                throw C2PAError.sizeMismatch("COSE_Sign1 of \(out.count) bytes exceeds its reserved \(padTo) bytes")
+            }
+            return out
+        }
         // Grow `pad` to the target; where a bstr head grows by a byte and skips the exact size,
         // c2pa-rs adds `pad2`: search a small window of (pad, pad2) for an exact fit.
         let base = padTo - out.count

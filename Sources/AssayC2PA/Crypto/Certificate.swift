@@ -1,6 +1,6 @@
 internal import COpenSSL
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An X.509 certificate held by OpenSSL (RAII wrapper of `X509`).
@@ -149,7 +149,7 @@ public final class Certificate: @unchecked Sendable {
         }
         switch X509_get_signature_nid(raw) {
         case NID_sha256WithRSAEncryption, NID_sha384WithRSAEncryption, NID_sha512WithRSAEncryption,
-             NID_ecdsa_with_SHA256, NID_ecdsa_with_SHA384, NID_ecdsa_with_SHA512, NID_rsassaPss, NID_ED25519:
+            NID_ecdsa_with_SHA256, NID_ecdsa_with_SHA384, NID_ecdsa_with_SHA512, NID_rsassaPss, NID_ED25519:
             break
         default: problems.append("certificate signature algorithm is not allowed")
         }

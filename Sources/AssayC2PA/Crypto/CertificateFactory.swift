@@ -16,12 +16,14 @@ public enum CertificateFactory {
         let key = try CryptoKey.generate(for: .es256)
         let x = try newCertificate(subject: (commonName, organization), key: key, days: days)
         try OpenSSL.check(X509_set_issuer_name(x.raw, X509_get_subject_name(x.raw)), "X509_set_issuer_name")
-        try addExtensions(to: x, issuer: x, [
-            (NID_basic_constraints, "critical,CA:TRUE"),
-            (NID_key_usage, "critical,keyCertSign,cRLSign"),
-            (NID_subject_key_identifier, "hash"),
-            (NID_authority_key_identifier, "keyid:always"),
-        ])
+        try addExtensions(
+            to: x, issuer: x,
+            [
+                (NID_basic_constraints, "critical,CA:TRUE"),
+                (NID_key_usage, "critical,keyCertSign,cRLSign"),
+                (NID_subject_key_identifier, "hash"),
+                (NID_authority_key_identifier, "keyid:always"),
+            ])
         try sign(x, with: key)
         return Identity(certificate: x, key: key)
     }
@@ -33,15 +35,41 @@ public enum CertificateFactory {
         let rsaBits = algorithm == .ps384 ? 3072 : algorithm == .ps512 ? 4096 : 2048
         let key = try CryptoKey.generate(for: algorithm, rsaBits: rsaBits)
         let x = try newCertificate(subject: (commonName, organization), key: key, days: days)
-        try OpenSSL.check(X509_set_issuer_name(x.raw, X509_get_subject_name(issuer.certificate.raw)),
-                          "X509_set_issuer_name")
-        try addExtensions(to: x, issuer: issuer.certificate, [
-            (NID_basic_constraints, "critical,CA:FALSE"),
-            (NID_key_usage, "critical,digitalSignature"),
-            (NID_ext_key_usage, "emailProtection,1.3.6.1.5.5.7.3.36"),
-            (NID_subject_key_identifier, "hash"),
-            (NID_authority_key_identifier, "keyid:always"),
-        ])
+        try OpenSSL.check(
+            X509_set_issuer_name(x.raw, X509_get_subject_name(issuer.certificate.raw)),
+            "X509_set_issuer_name")
+        try addExtensions(
+            to: x, issuer: issuer.certificate,
+            [
+                (NID_basic_constraints, "critical,CA:FALSE"),
+                (NID_key_usage, "critical,digitalSignature"),
+                (NID_ext_key_usage, "emailProtection,1.3.6.1.5.5.7.3.36"),
+                (NID_subject_key_identifier, "hash"),
+                (NID_authority_key_identifier, "keyid:always"),
+            ])
+        try sign(x, with: issuer.key)
+        return Identity(certificate: x, key: key)
+    }
+
+    /// Makes an RFC 3161 time-stamping certificate (critical EKU timeStamping), issued by `issuer`.
+    public static func makeTimeStampingCertificate(
+        commonName: String, organization: String, issuer: Identity,
+        days: Int = 3650
+    ) throws -> Identity {
+        let key = try CryptoKey.generate(for: .es256)
+        let x = try newCertificate(subject: (commonName, organization), key: key, days: days)
+        try OpenSSL.check(
+            X509_set_issuer_name(x.raw, X509_get_subject_name(issuer.certificate.raw)),
+            "X509_set_issuer_name")
+        try addExtensions(
+            to: x, issuer: issuer.certificate,
+            [
+                (NID_basic_constraints, "critical,CA:FALSE"),
+                (NID_key_usage, "critical,digitalSignature"),
+                (NID_ext_key_usage, "critical,timeStamping"),
+                (NID_subject_key_identifier, "hash"),
+                (NID_authority_key_identifier, "keyid:always"),
+            ])
         try sign(x, with: issuer.key)
         return Identity(certificate: x, key: key)
     }
@@ -55,15 +83,16 @@ public enum CertificateFactory {
         serial[0] |= 0x01
         let bn = serial.withUnsafeBufferPointer { BN_bin2bn($0.baseAddress, Int32($0.count), nil) }
         defer { BN_free(bn) }
-        try OpenSSL.check(BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x.raw)), "BN_to_ASN1_INTEGER")
-        try OpenSSL.check(X509_gmtime_adj(X509_getm_notBefore(x.raw), -86400), "X509_gmtime_adj")
-        try OpenSSL.check(X509_gmtime_adj(X509_getm_notAfter(x.raw), days * 86400), "X509_gmtime_adj")
+        _ = try OpenSSL.check(BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x.raw)), "BN_to_ASN1_INTEGER")
+        _ = try OpenSSL.check(X509_gmtime_adj(X509_getm_notBefore(x.raw), -86400), "X509_gmtime_adj")
+        _ = try OpenSSL.check(X509_gmtime_adj(X509_getm_notAfter(x.raw), days * 86400), "X509_gmtime_adj")
         try OpenSSL.check(X509_set_pubkey(x.raw, key.raw), "X509_set_pubkey")
         let name = try OpenSSL.check(X509_NAME_new(), "X509_NAME_new")
         defer { X509_NAME_free(name) }
         for (field, value) in [("C", "US"), ("O", subject.1), ("CN", subject.0)] {
-            try OpenSSL.check(X509_NAME_add_entry_by_txt(name, field, cossl_mbstring_asc(), value, -1, -1, 0),
-                              "X509_NAME_add_entry_by_txt")
+            try OpenSSL.check(
+                X509_NAME_add_entry_by_txt(name, field, cossl_mbstring_asc(), value, -1, -1, 0),
+                "X509_NAME_add_entry_by_txt")
         }
         try OpenSSL.check(X509_set_subject_name(x.raw, name), "X509_set_subject_name")
         return x

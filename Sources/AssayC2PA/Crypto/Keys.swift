@@ -1,6 +1,6 @@
 internal import COpenSSL
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A private or public key held by OpenSSL (RAII wrapper of `EVP_PKEY`). Never printed.
@@ -39,11 +39,12 @@ public final class CryptoKey: @unchecked Sendable {
 
     /// Generates a key for `algorithm` (P-256/384/521, RSA-`rsaBits`, or Ed25519).
     public static func generate(for algorithm: SigningAlgorithm, rsaBits: Int = 2048) throws -> CryptoKey {
-        let name: String = switch algorithm {
-        case .es256, .es384, .es512: "EC"
-        case .ps256, .ps384, .ps512: "RSA"
-        case .ed25519: "ED25519"
-        }
+        let name: String =
+            switch algorithm {
+            case .es256, .es384, .es512: "EC"
+            case .ps256, .ps384, .ps512: "RSA"
+            case .ed25519: "ED25519"
+            }
         let ctx = try OpenSSL.check(EVP_PKEY_CTX_new_from_name(nil, name, nil), "EVP_PKEY_CTX_new_from_name")
         defer { EVP_PKEY_CTX_free(ctx) }
         try OpenSSL.check(EVP_PKEY_keygen_init(ctx), "EVP_PKEY_keygen_init")
@@ -104,7 +105,8 @@ public final class CryptoKey: @unchecked Sendable {
         switch algorithm {
         case .es256, .es384, .es512:
             guard t == "EC", let g = groupName, g == algorithm.curveName else {
-                throw C2PAError.invalidKey("\(algorithm.rawValue) needs an EC \(algorithm.curveName ?? "") key, got \(t) \(groupName ?? "")")
+                throw C2PAError.invalidKey(
+                    "\(algorithm.rawValue) needs an EC \(algorithm.curveName ?? "") key, got \(t) \(groupName ?? "")")
             }
         case .ps256, .ps384, .ps512:
             guard t == "RSA" || t == "RSA-PSS" else {

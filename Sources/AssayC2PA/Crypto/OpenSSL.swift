@@ -43,8 +43,9 @@ final class MemoryBIO {
     init() throws { raw = try OpenSSL.check(BIO_new(BIO_s_mem()), "BIO_new") }
 
     init(_ bytes: [UInt8]) throws {
-        raw = try OpenSSL.check(bytes.withUnsafeBytes { BIO_new_mem_buf($0.baseAddress, Int32($0.count)) },
-                                "BIO_new_mem_buf")
+        raw = try OpenSSL.check(
+            bytes.withUnsafeBytes { BIO_new_mem_buf($0.baseAddress, Int32($0.count)) },
+            "BIO_new_mem_buf")
         // BIO_new_mem_buf does not copy: keep the bytes alive for the BIO's life.
         storage = bytes
     }

@@ -54,9 +54,10 @@ public struct JUMBFDescription: Sendable, Hashable {
         self.privateBoxType = salt == nil ? nil : "c2sh"
     }
 
-    init(type: [UInt8], label: String?, toggles: UInt8, id: UInt32?, signature: [UInt8]?, salt: [UInt8]?,
-         privateBoxType: String?)
-    {
+    init(
+        type: [UInt8], label: String?, toggles: UInt8, id: UInt32?, signature: [UInt8]?, salt: [UInt8]?,
+        privateBoxType: String?
+    ) {
         self.type = type
         self.label = label
         self.toggles = toggles
@@ -182,8 +183,9 @@ struct JUMBFReader {
             size = UInt64(limit - at)
         }
         guard size >= UInt64(start - at), size <= UInt64(limit - at) else {
-            throw C2PAError.malformedJUMBF("box '\(type)' of size \(size) does not fit in \(limit - at) bytes",
-                                           offset: base + at)
+            throw C2PAError.malformedJUMBF(
+                "box '\(type)' of size \(size) does not fit in \(limit - at) bytes",
+                offset: base + at)
         }
         return (type, start, at + Int(size))
     }
@@ -214,7 +216,9 @@ struct JUMBFReader {
     }
 
     func description(from: Int, to end: Int) throws -> JUMBFDescription {
-        guard end - from >= 17 else { throw C2PAError.malformedJUMBF("jumd shorter than 17 bytes", offset: base + from) }
+        guard end - from >= 17 else {
+            throw C2PAError.malformedJUMBF("jumd shorter than 17 bytes", offset: base + from)
+        }
         let type = Array(bytes[from..<(from + 16)])
         let toggles = bytes[from + 16]
         var pos = from + 17
@@ -237,7 +241,9 @@ struct JUMBFReader {
         }
         var signature: [UInt8]?
         if toggles & 0x08 != 0 {
-            guard end - pos >= 32 else { throw C2PAError.malformedJUMBF("truncated jumd signature", offset: base + pos) }
+            guard end - pos >= 32 else {
+                throw C2PAError.malformedJUMBF("truncated jumd signature", offset: base + pos)
+            }
             signature = Array(bytes[pos..<(pos + 32)])
             pos += 32
         }
@@ -249,7 +255,8 @@ struct JUMBFReader {
             if t == "c2sh" { salt = Array(bytes[s..<e]) }
             pos = e
         }
-        return JUMBFDescription(type: type, label: label, toggles: toggles, id: id, signature: signature, salt: salt,
-                                privateBoxType: privType)
+        return JUMBFDescription(
+            type: type, label: label, toggles: toggles, id: id, signature: signature, salt: salt,
+            privateBoxType: privType)
     }
 }

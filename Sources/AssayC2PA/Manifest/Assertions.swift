@@ -18,8 +18,10 @@ public enum Assertions {
 
     /// `c2pa.actions.v2` with one `c2pa.created` action.
     public static func actions(digitalSourceType: DigitalSourceType, softwareAgent: ContentLabel.Generator?) -> CBOR {
-        var action: [(String, CBOR)] = [("action", .text("c2pa.created")),
-                                        ("digitalSourceType", .text(digitalSourceType.rawValue))]
+        var action: [(String, CBOR)] = [
+            ("action", .text("c2pa.created")),
+            ("digitalSourceType", .text(digitalSourceType.rawValue)),
+        ]
         if let g = softwareAgent {
             action.append(("softwareAgent", .textMap([("name", .text(g.name)), ("version", .text(g.version))])))
         }
@@ -39,7 +41,10 @@ public enum Assertions {
         var p: [(String, CBOR)] = [
             ("contentID", .text(label.contentID.hex)),
             ("producer", .text(label.producer)),
-            ("generator", .textMap([("name", .text(label.generator.name)), ("version", .text(label.generator.version))])),
+            (
+                "generator",
+                .textMap([("name", .text(label.generator.name)), ("version", .text(label.generator.version))])
+            ),
             ("created", .text(iso8601(label.created))),
         ]
         if let d = label.promptDigest { p.append(("promptDigest", .text(d))) }
@@ -56,30 +61,33 @@ public enum Assertions {
     /// Reads a ``ContentLabel`` back from a manifest's assertions (nil if it is not an Assay manifest).
     public static func contentLabel(from manifest: Manifest) -> ContentLabel? {
         guard let a = manifest.assertionCBOR(assayLabel), let idHex = a["contentID"]?.textValue,
-              let id = try? ContentID(hex: idHex)
+            let id = try? ContentID(hex: idHex)
         else { return nil }
-        let gen = ContentLabel.Generator(name: a["generator"]?["name"]?.textValue ?? "",
-                                         version: a["generator"]?["version"]?.textValue ?? "")
+        let gen = ContentLabel.Generator(
+            name: a["generator"]?["name"]?.textValue ?? "",
+            version: a["generator"]?["version"]?.textValue ?? "")
         var dst = DigitalSourceType.trainedAlgorithmicMedia
         if let acts = manifest.assertionCBOR(actionsLabel)?["actions"]?.arrayValue,
-           let d = acts.first?["digitalSourceType"]?.textValue
+            let d = acts.first?["digitalSourceType"]?.textValue
         {
             dst = DigitalSourceType(rawValue: d)
         }
         var parent: ContentLabel.ParentReference?
         if let p = a["parent"] {
-            parent = .init(contentID: p["contentID"]?.textValue.flatMap { try? ContentID(hex: $0) },
-                           manifestLabel: p["manifest"]?.textValue, title: p["title"]?.textValue)
+            parent = .init(
+                contentID: p["contentID"]?.textValue.flatMap { try? ContentID(hex: $0) },
+                manifestLabel: p["manifest"]?.textValue, title: p["title"]?.textValue)
         }
-        return ContentLabel(contentID: id, producer: a["producer"]?.textValue ?? "", generator: gen,
-                            created: a["created"]?.textValue.flatMap(parseISO8601) ?? Date(timeIntervalSince1970: 0),
-                            digitalSourceType: dst, promptDigest: a["promptDigest"]?.textValue, parent: parent)
+        return ContentLabel(
+            contentID: id, producer: a["producer"]?.textValue ?? "", generator: gen,
+            created: a["created"]?.textValue.flatMap(parseISO8601) ?? Date(timeIntervalSince1970: 0),
+            digitalSourceType: dst, promptDigest: a["promptDigest"]?.textValue, parent: parent)
     }
 
     /// The content ID of a `c2pa.soft-binding` with Assay's algorithm, if any.
     public static func softBindingContentID(from manifest: Manifest) -> ContentID? {
         guard let sb = manifest.assertionCBOR(softBindingLabel), sb["alg"]?.textValue == watermarkAlgorithm,
-              let v = sb["blocks"]?.arrayValue?.first?["value"]?.textValue
+            let v = sb["blocks"]?.arrayValue?.first?["value"]?.textValue
         else { return nil }
         return try? ContentID(hex: v)
     }

@@ -62,9 +62,10 @@ public struct BMFFHashAssertion: Sendable, Hashable {
     ]
 
     /// Creates an assertion.
-    public init(exclusions: [Exclusion] = BMFFHashAssertion.mandatoryExclusions, alg: String? = "sha256",
-                hash: [UInt8], name: String? = "jumbf manifest")
-    {
+    public init(
+        exclusions: [Exclusion] = BMFFHashAssertion.mandatoryExclusions, alg: String? = "sha256",
+        hash: [UInt8], name: String? = "jumbf manifest"
+    ) {
         self.exclusions = exclusions
         self.alg = alg
         self.hash = hash
@@ -126,10 +127,22 @@ public struct BMFFHashAssertion: Sendable, Hashable {
             var p: [(String, CBOR)] = [("xpath", .text(x.xpath))]
             if let l = x.length { p.append(("length", .unsigned(l))) }
             if !x.data.isEmpty {
-                p.append(("data", .array(x.data.map { .textMap([("offset", .unsigned($0.offset)), ("value", .bytes($0.value))]) })))
+                p.append(
+                    (
+                        "data",
+                        .array(
+                            x.data.map { .textMap([("offset", .unsigned($0.offset)), ("value", .bytes($0.value))]) })
+                    ))
             }
             if !x.subset.isEmpty {
-                p.append(("subset", .array(x.subset.map { .textMap([("offset", .unsigned($0.offset)), ("length", .unsigned($0.length))]) })))
+                p.append(
+                    (
+                        "subset",
+                        .array(
+                            x.subset.map {
+                                .textMap([("offset", .unsigned($0.offset)), ("length", .unsigned($0.length))])
+                            })
+                    ))
             }
             if let v = x.version { p.append(("version", .unsigned(UInt64(v)))) }
             if let f = x.flags { p.append(("flags", .bytes(f))) }

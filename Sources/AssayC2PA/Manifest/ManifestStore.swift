@@ -16,8 +16,9 @@ public struct ManifestStore: Sendable {
     public init(jumbf: [UInt8], base: Int = 0) throws {
         let sb = try JUMBFSuperbox.parse(jumbf, base: base)
         guard sb.description.type == JUMBF.c2paUUID("c2pa") else {
-            throw C2PAError.malformedManifest("top JUMBF box is not a C2PA manifest store",
-                                              location: .init(offset: Int64(base)))
+            throw C2PAError.malformedManifest(
+                "top JUMBF box is not a C2PA manifest store",
+                location: .init(offset: Int64(base)))
         }
         superbox = sb
         var ms = [Manifest]()
@@ -31,8 +32,9 @@ public struct ManifestStore: Sendable {
         }
         var seen = Set<String>()
         for m in ms where !seen.insert(m.label).inserted {
-            throw C2PAError.malformedManifest("duplicate manifest label \(m.label)",
-                                              location: .init(offset: Int64(m.superbox.offset)))
+            throw C2PAError.malformedManifest(
+                "duplicate manifest label \(m.label)",
+                location: .init(offset: Int64(m.superbox.offset)))
         }
         manifests = ms
     }
@@ -71,7 +73,9 @@ public struct Manifest: Sendable {
         for child in sb.superboxes {
             switch child.label ?? "" {
             case "c2pa.assertions":
-                guard assertionStore == nil else { throw C2PAError.malformedManifest("two assertion stores", location: loc) }
+                guard assertionStore == nil else {
+                    throw C2PAError.malformedManifest("two assertion stores", location: loc)
+                }
                 assertionStore = child
             case "c2pa.claim", "c2pa.claim.v2":
                 guard claimBox == nil else { throw C2PAError.malformedManifest("more than one claim", location: loc) }

@@ -2,18 +2,9 @@ public import AssayBMFF
 
 /// The C2PA `uuid` box (ContentProvenanceBox): FullBox v0, purpose, aux offset, JUMBF store.
 public enum C2PABox {
-    /// Wraps a JUMBF store in a `manifest` box exactly as c2pa-rs writes it.
+    /// Wraps a JUMBF store in a `manifest` box exactly as c2pa-rs writes it (AssayBMFF builds the box).
     public static func wrap(jumbf: [UInt8], purpose: String = "manifest") -> [UInt8] {
-        var payload = KnownBoxes.c2paUUID
-        payload.append(contentsOf: [0, 0, 0, 0])
-        payload.append(contentsOf: Array(purpose.utf8))
-        payload.append(0)
-        payload.append(contentsOf: [UInt8](repeating: 0, count: 8))
-        payload.append(contentsOf: jumbf)
-        var out = [UInt8]()
-        out.reserveCapacity(payload.count + 8)
-        JUMBF.box("uuid", payload, into: &out)
-        return out
+        C2PAManifestBox.build(purpose: purpose, data: jumbf)
     }
 
     /// A top-level C2PA box found in a file.
@@ -26,34 +17,18 @@ public enum C2PABox {
         public let jumbfOffset: Int64?
     }
 
-    /// Finds the top-level C2PA boxes. Throws if more than one holds a manifest.
+    /// Finds the top-level C2PA boxes (AssayBMFF's reader). Throws if more than one holds a manifest.
     public static func find(in tree: BoxTree, source: any ByteSource) throws -> [Found] {
-        var out = [Found]()
-        for box in tree.boxes where box.type == "uuid" && box.userType == KnownBoxes.c2paUUID {
-            let start = box.payloadOffset
-            let avail = Int(min(box.end - start, 4 + 256))
-            guard avail >= 5 else {
-                throw C2PAError.malformedBMFF("C2PA box too short", location: source.location(box.offset))
-            }
-            let head = try source.read(at: start, count: avail)
-            guard let nul = head[4...].firstIndex(of: 0) else {
-                throw C2PAError.malformedBMFF("C2PA box purpose is not NUL-terminated", location: source.location(start))
-            }
-            let purpose = String(decoding: head[4..<nul], as: UTF8.self)
-            var jumbfOffset: Int64?
-            if purpose != "merkle" {
-                let j = start + Int64(nul + 1) + 8
-                guard j <= box.end else {
-                    throw C2PAError.malformedBMFF("C2PA box ends inside its header", location: source.location(start))
-                }
-                jumbfOffset = j
-            }
-            out.append(Found(box: box, purpose: purpose, jumbfOffset: jumbfOffset))
+        let out = try C2PAManifestBox.all(in: tree, source: source).map {
+            Found(
+                box: $0.box, purpose: $0.purpose, jumbfOffset: $0.auxiliaryOffset == nil ? nil : $0.dataRange.lowerBound
+            )
         }
-        let manifests = out.filter { $0.purpose != "merkle" }
+        let manifests = out.filter { $0.jumbfOffset != nil }
         if manifests.count > 1 {
-            throw C2PAError.malformedBMFF("more than one C2PA manifest box",
-                                          location: source.location(manifests[1].box.offset))
+            throw C2PAError.malformedBMFF(
+                "more than one C2PA manifest box",
+                location: source.location(manifests[1].box.offset))
         }
         return out
     }
@@ -63,18 +38,20 @@ public enum C2PABox {
         -> (store: ManifestStore, box: Box)?
     {
         guard let f = try find(in: tree, source: source).first(where: { $0.jumbfOffset != nil }),
-              let j = f.jumbfOffset
+            let j = f.jumbfOffset
         else { return nil }
         let n = f.box.end - j
         guard n <= maxSize else {
-            throw C2PAError.malformedBMFF("manifest store of \(n) bytes exceeds \(maxSize)", location: source.location(j))
+            throw C2PAError.malformedBMFF(
+                "manifest store of \(n) bytes exceeds \(maxSize)", location: source.location(j))
         }
         let bytes = try source.read(at: j, count: Int(n))
         do {
             return (try ManifestStore(jumbf: bytes, base: Int(j)), f.box)
         } catch let e as C2PAError {
-            throw C2PAError(code: e.code, reason: e.reason,
-                            location: InputLocation(path: source.name, offset: e.location?.offset))
+            throw C2PAError(
+                code: e.code, reason: e.reason,
+                location: InputLocation(path: source.name, offset: e.location?.offset))
         }
     }
 }

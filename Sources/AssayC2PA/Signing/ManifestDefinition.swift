@@ -33,6 +33,9 @@ public struct ManifestDefinition: Sendable {
     public var parentStore: ManifestStore?
     /// Title recorded for that parent ingredient (defaults to the signed file's name).
     public var parentTitle: String?
+    /// Trust used to validate the parent when its results are recorded in the ingredient
+    /// (`validationResults`, as c2pa-rs does). Without anchors the parent records as untrusted.
+    public var parentTrust = TrustSettings()
 
     /// Creates a definition.
     public init(claimGenerator: ContentLabel.Generator, title: String? = nil, assertions: [Assertion]) {
@@ -47,9 +50,11 @@ public struct ManifestDefinition: Sendable {
         self.claimGenerator = label.generator
         self.title = title
         self.assertions = [
-            Assertion(label: Assertions.actionsLabel,
-                      content: Assertions.actions(digitalSourceType: label.digitalSourceType,
-                                                  softwareAgent: label.generator)),
+            Assertion(
+                label: Assertions.actionsLabel,
+                content: Assertions.actions(
+                    digitalSourceType: label.digitalSourceType,
+                    softwareAgent: label.generator)),
             Assertion(label: Assertions.softBindingLabel, content: Assertions.softBinding(label.contentID)),
             Assertion(label: Assertions.assayLabel, content: Assertions.assayLabel(label)),
         ]
@@ -76,9 +81,12 @@ public struct ManifestDefinition: Sendable {
             list.append(Assertion(label: l, content: try CBOR(json: d), created: a["created"] as? Bool ?? false))
         }
         if !list.contains(where: { $0.label.hasPrefix("c2pa.actions") }) {
-            list.insert(Assertion(label: Assertions.actionsLabel,
-                                  content: Assertions.actions(digitalSourceType: .trainedAlgorithmicMedia,
-                                                              softwareAgent: gen)), at: 0)
+            list.insert(
+                Assertion(
+                    label: Assertions.actionsLabel,
+                    content: Assertions.actions(
+                        digitalSourceType: .trainedAlgorithmicMedia,
+                        softwareAgent: gen)), at: 0)
         }
         assertions = list
     }

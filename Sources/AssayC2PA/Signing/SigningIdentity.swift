@@ -44,7 +44,7 @@ public struct SigningIdentity: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 internal import COpenSSL
 

@@ -10,9 +10,10 @@ public struct TrustSettings: Sendable {
     public var verifyTrust: Bool
 
     /// Creates settings.
-    public init(anchors: [Certificate] = [], allowedEKUs: Set<String> = ExtendedKeyUsage.defaultAllowed,
-                verifyTrust: Bool = true)
-    {
+    public init(
+        anchors: [Certificate] = [], allowedEKUs: Set<String> = ExtendedKeyUsage.defaultAllowed,
+        verifyTrust: Bool = true
+    ) {
         self.anchors = anchors
         self.allowedEKUs = allowedEKUs
         self.verifyTrust = verifyTrust

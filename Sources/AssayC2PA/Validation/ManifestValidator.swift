@@ -2,7 +2,7 @@ public import AssayBMFF
 public import AssayCore
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The result of validating a file's manifest store, shaped like c2pa-rs's Reader output.
@@ -29,10 +29,11 @@ public struct ValidationReport: Sendable {
         let m = store.activeManifest
         // Ingredient failures are part of the evidence too: they can make the state Invalid.
         let all = statuses + ingredientDeltas.flatMap { $0.statuses.filter { $0.kind == .failure } }
-        return ManifestEvidence(state: state, statuses: all, activeManifest: m?.label, signer: signer,
-                                label: m.flatMap(Assertions.contentLabel(from:)),
-                                softBinding: m.flatMap(Assertions.softBindingContentID(from:)),
-                                source: .embedded, manifestCount: store.manifests.count)
+        return ManifestEvidence(
+            state: state, statuses: all, activeManifest: m?.label, signer: signer,
+            label: m.flatMap(Assertions.contentLabel(from:)),
+            softBinding: m.flatMap(Assertions.softBindingContentID(from:)),
+            source: .embedded, manifestCount: store.manifests.count)
     }
 
     /// Codes of one kind.
@@ -56,15 +57,17 @@ public struct ValidationReport: Sendable {
             if let t = m.claim["dc:title"]?.textValue { md["title"] = t }
             if let i = m.claim["instanceID"]?.textValue { md["instance_id"] = i }
             md["claim_version"] = m.isV2 ? 2 : 1
-            let created = Set((m.claim["created_assertions"]?.arrayValue ?? []).compactMap(HashedURI.init(cbor:))
-                .compactMap { $0.url.split(separator: "/").last.map(String.init) })
+            let created = Set(
+                (m.claim["created_assertions"]?.arrayValue ?? []).compactMap(HashedURI.init(cbor:))
+                    .compactMap { $0.url.split(separator: "/").last.map(String.init) })
             md["assertions"] = m.assertions.compactMap { box -> [String: Any]? in
                 guard let l = box.label, !l.hasPrefix("c2pa.ingredient") else { return nil }
                 var d: [String: Any] = ["label": l]
                 if let p = box.contents(ofType: "cbor").first, let c = try? CBOR.decode(p) {
                     d["data"] = c.jsonValue
                 } else if let p = box.contents(ofType: "json").first,
-                          let j = try? JSONSerialization.jsonObject(with: Data(p)) {
+                    let j = try? JSONSerialization.jsonObject(with: Data(p))
+                {
                     d["data"] = j
                 }
                 if m.isV2 && created.contains(l) { d["created"] = true }
@@ -76,7 +79,9 @@ public struct ValidationReport: Sendable {
             if m.label == store.activeManifest?.label, let signer {
                 // Field names and values as c2pa-rs prints them ("issuer" is the signer's organisation).
                 var si: [String: Any] = [:]
-                if let a = signer.algorithm { si["alg"] = a == "Ed25519" ? a : a.prefix(1) + a.dropFirst().lowercased() }
+                if let a = signer.algorithm {
+                    si["alg"] = a == "Ed25519" ? a : a.prefix(1) + a.dropFirst().lowercased()
+                }
                 if let o = signer.organization { si["issuer"] = o }
                 if let c = signer.commonName { si["common_name"] = c }
                 if let s = certificateSerial { si["cert_serial_number"] = s }
@@ -121,7 +126,9 @@ public struct ValidationReport: Sendable {
 
     /// The JSON report, pretty-printed with sorted keys.
     public func json() -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: jsonObject(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+        let data =
+            (try? JSONSerialization.data(
+                withJSONObject: jsonObject(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
             ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
@@ -148,8 +155,9 @@ public enum ManifestValidator {
             throw C2PAError.manifestNotFound("no C2PA manifest found", path: source.name)
         }
         let signer = v.validate(active, bindToAsset: true, depth: 0)
-        return ValidationReport(state: v.state(), statuses: v.statuses, store: store, signer: signer,
-                                ingredientDeltas: v.deltas, certificateSerial: v.serial)
+        return ValidationReport(
+            state: v.state(), statuses: v.statuses, store: store, signer: signer,
+            ingredientDeltas: v.deltas, certificateSerial: v.serial)
     }
 
     /// Validates a manifest store that is no longer inside its asset: one recovered from the manifest
@@ -165,10 +173,12 @@ public enum ManifestValidator {
         let empty = MemoryByteSource([], name: "recovered manifest")
         var v = Run(store: store, trust: trust, source: empty, tree: BoxTree(boxes: [], sourceSize: 0))
         let signer = v.validate(active, bindToAsset: false, depth: 0)
-        v.add(StatusCode.hardBindingNotChecked, .informational, url: "self#jumbf=/c2pa/\(active.label)",
-              "manifest recovered from the repository: the asset's bytes changed, so its hard binding is not checked")
-        return ValidationReport(state: v.state(), statuses: v.statuses, store: store, signer: signer,
-                                ingredientDeltas: v.deltas, certificateSerial: v.serial)
+        v.add(
+            StatusCode.hardBindingNotChecked, .informational, url: "self#jumbf=/c2pa/\(active.label)",
+            "manifest recovered from the repository: the asset's bytes changed, so its hard binding is not checked")
+        return ValidationReport(
+            state: v.state(), statuses: v.statuses, store: store, signer: signer,
+            ingredientDeltas: v.deltas, certificateSerial: v.serial)
     }
 
     struct Run {
@@ -189,8 +199,8 @@ public enum ManifestValidator {
             let success = Set(statuses.filter { $0.kind == .success }.map(\.code))
             let failures = (statuses + deltas.flatMap(\.statuses)).filter { $0.kind == .failure }.map(\.code)
             guard success.contains(StatusCode.claimSignatureValidated),
-                  success.contains(StatusCode.claimSignatureInsideValidity),
-                  failures.allSatisfy(StatusCode.tolerated.contains)
+                success.contains(StatusCode.claimSignatureInsideValidity),
+                failures.allSatisfy(StatusCode.tolerated.contains)
             else { return .invalid }
             if failures.isEmpty && success.contains(StatusCode.signingCredentialTrusted) { return .trusted }
             return .valid
@@ -200,7 +210,8 @@ public enum ManifestValidator {
         /// `bindToAsset: false` (their hard binding belongs to the parent asset).
         mutating func validate(_ m: Manifest, bindToAsset: Bool, depth: Int) -> ManifestEvidence.Signer? {
             guard visited.insert(m.label).inserted, depth < 16 else {
-                add(StatusCode.claimMalformed, .failure, url: "self#jumbf=/c2pa/\(m.label)",
+                add(
+                    StatusCode.claimMalformed, .failure, url: "self#jumbf=/c2pa/\(m.label)",
                     "ingredient reference cycle or history deeper than 16")
                 return nil
             }
@@ -218,9 +229,11 @@ public enum ManifestValidator {
 
         func claimProblem(_ m: Manifest) -> String? {
             if m.isV2 {
-                let allowed: Set<String> = ["instanceID", "claim_generator_info", "signature", "created_assertions",
-                                            "gathered_assertions", "dc:title", "redacted_assertions", "alg",
-                                            "alg_soft", "metadata", "specVersion"]
+                let allowed: Set<String> = [
+                    "instanceID", "claim_generator_info", "signature", "created_assertions",
+                    "gathered_assertions", "dc:title", "redacted_assertions", "alg",
+                    "alg_soft", "metadata", "specVersion",
+                ]
                 for k in m.claim.mapValue ?? [] {
                     guard let t = k.key.textValue, allowed.contains(t) else {
                         return "unknown V2 claim field \(k.key)"
@@ -253,12 +266,15 @@ public enum ManifestValidator {
                 return nil
             }
             guard let alg = cose.algorithm else {
-                add(StatusCode.algorithmUnsupported, .failure, url: sigURL,
+                add(
+                    StatusCode.algorithmUnsupported, .failure, url: sigURL,
                     "COSE algorithm \(cose.algorithmIdentifier.map(String.init) ?? "missing") is not supported")
                 return nil
             }
             guard !cose.certificateChain.isEmpty else {
-                add(StatusCode.signingCredentialInvalid, .failure, url: sigURL, "could not find signing certificate chain")
+                add(
+                    StatusCode.signingCredentialInvalid, .failure, url: sigURL,
+                    "could not find signing certificate chain")
                 return nil
             }
             let certs: [Certificate]
@@ -270,20 +286,56 @@ public enum ManifestValidator {
             }
             let leaf = certs[0]
             if serial == nil { serial = leaf.serialNumber }
-            let signer = ManifestEvidence.Signer(commonName: leaf.subjectCommonName,
-                                                 organization: leaf.subjectOrganization,
-                                                 issuer: leaf.issuerOrganization ?? leaf.issuerCommonName,
-                                                 time: nil, algorithm: alg.rawValue)
-            let now = Int64(time(nil))
+            var signer = ManifestEvidence.Signer(
+                commonName: leaf.subjectCommonName,
+                organization: leaf.subjectOrganization,
+                issuer: leaf.issuerOrganization ?? leaf.issuerCommonName,
+                time: nil, algorithm: alg.rawValue)
+            var now = Int64(time(nil))
+            var signingTime: String?
+            if let tst = cose.unprotectedHeader["sigTst2"] {
+                if let tok = tst["tstTokens"]?.arrayValue?.first?["val"]?.bytesValue {
+                    let v = TimeStamp.verify(
+                        token: tok,
+                        imprint: TimeStamp.imprint(
+                            protectedBytes: cose.protectedBytes,
+                            signature: cose.signature),
+                        anchors: trust.anchors)
+                    if v.validated {
+                        add(StatusCode.timeStampValidated, .success, url: sigURL, "timestamp message digest matched")
+                        if v.trusted {
+                            add(StatusCode.timeStampTrusted, .success, url: sigURL, "timestamp cert trusted")
+                        } else {
+                            add(StatusCode.timeStampUntrusted, .informational, url: sigURL, "timestamp cert untrusted")
+                        }
+                        if let t = v.time {
+                            now = t
+                            signingTime = Assertions.iso8601(Date(timeIntervalSince1970: TimeInterval(t)))
+                        }
+                    } else {
+                        add(
+                            StatusCode.timeStampMismatch, .informational, url: sigURL,
+                            "time-stamp does not match the signature: \(v.problem ?? "")")
+                    }
+                } else {
+                    add(StatusCode.timeStampMalformed, .informational, url: sigURL, "sigTst2 holds no token")
+                }
+            }
             let problems = leaf.profileProblems(allowedEKUs: trust.allowedEKUs, at: now)
+            signer.time = signingTime
             let signatureShapeOK = alg.ecCoordinateSize.map { cose.signature.count == 2 * $0 } ?? true
             if !problems.isEmpty || !signatureShapeOK {
-                add(StatusCode.signingCredentialInvalid, .failure, url: sigURL,
+                add(
+                    StatusCode.signingCredentialInvalid, .failure, url: sigURL,
                     problems.isEmpty ? "signature is not raw r||s" : problems.joined(separator: "; "))
             } else if trust.verifyTrust {
-                if let reason = TrustStoreCache.store(for: trust)?.verify(leaf: leaf, intermediates: Array(certs.dropFirst()),
-                                                                          at: now) {
-                    add(StatusCode.signingCredentialUntrusted, .failure, url: sigURL, "signing certificate untrusted: \(reason)")
+                if let reason = TrustStoreCache.store(for: trust)?.verify(
+                    leaf: leaf, intermediates: Array(certs.dropFirst()),
+                    at: now)
+                {
+                    add(
+                        StatusCode.signingCredentialUntrusted, .failure, url: sigURL,
+                        "signing certificate untrusted: \(reason)")
                 } else {
                     add(StatusCode.signingCredentialTrusted, .success, url: sigURL, "signing certificate trusted")
                 }
@@ -291,7 +343,9 @@ public enum ManifestValidator {
             if leaf.isValid(at: now) {
                 add(StatusCode.claimSignatureInsideValidity, .success, url: sigURL, "claim signature inside validity")
             } else {
-                add(StatusCode.signingCredentialExpired, .failure, url: sigURL, "certificate outside its validity period")
+                add(
+                    StatusCode.signingCredentialExpired, .failure, url: sigURL,
+                    "certificate outside its validity period")
             }
             let tbs = COSESign1.toBeSigned(protectedBytes: cose.protectedBytes, payload: m.claimBytes)
             let ok = (try? leaf.publicKey())?.verify(cose.signature, message: tbs, algorithm: alg) ?? false
@@ -321,7 +375,9 @@ public enum ManifestValidator {
                 if h == ref.hash {
                     add(StatusCode.assertionHashedURIMatch, .success, url: url, "hashed uri matched: \(url)")
                 } else {
-                    add(StatusCode.assertionHashedURIMismatch, .failure, url: url, "hash does not match assertion data: \(url)")
+                    add(
+                        StatusCode.assertionHashedURIMismatch, .failure, url: url,
+                        "hash does not match assertion data: \(url)")
                     continue
                 }
                 if label.hasPrefix("c2pa.hash.") { hardBindings.append((label, target)) }
@@ -329,7 +385,8 @@ public enum ManifestValidator {
                 if label.hasPrefix("c2pa.actions") { checkActions(target, url: url) }
             }
             for a in m.assertions where !referenced.contains(a.label ?? "") {
-                add(StatusCode.assertionUndeclared, .failure, url: "\(base)/c2pa.assertions/\(a.label ?? "")",
+                add(
+                    StatusCode.assertionUndeclared, .failure, url: "\(base)/c2pa.assertions/\(a.label ?? "")",
                     "assertion is not referenced by the claim")
             }
             if bindToAsset {
@@ -353,8 +410,8 @@ public enum ManifestValidator {
 
         mutating func checkActions(_ box: JUMBFSuperbox, url: String) {
             guard let p = box.contents(ofType: "cbor").first, let c = try? CBOR.decode(p),
-                  let acts = c["actions"]?.arrayValue, !acts.isEmpty,
-                  acts.allSatisfy({ $0["action"]?.textValue != nil })
+                let acts = c["actions"]?.arrayValue, !acts.isEmpty,
+                acts.allSatisfy({ $0["action"]?.textValue != nil })
             else {
                 add(StatusCode.assertionActionMalformed, .failure, url: url, "actions assertion is malformed")
                 return
@@ -378,7 +435,8 @@ public enum ManifestValidator {
                 return
             }
             if assertion.hasMerkle && assertion.hash.isEmpty {
-                add(StatusCode.assertionBMFFHashMalformed, .failure, url: url,
+                add(
+                    StatusCode.assertionBMFFHashMalformed, .failure, url: url,
                     "Merkle-tree (fragment) BMFF hashes are not supported yet")
                 return
             }
@@ -390,10 +448,13 @@ public enum ManifestValidator {
                     add(StatusCode.assertionBMFFHashMismatch, .failure, url: url, "BMFF hash does not match the file")
                 }
             } catch {
-                add(StatusCode.assertionBMFFHashMismatch, .failure, url: url, "BMFF hash could not be computed: \(error)")
+                add(
+                    StatusCode.assertionBMFFHashMismatch, .failure, url: url,
+                    "BMFF hash could not be computed: \(error)")
             }
             if assertion.hasAdditionalExclusions {
-                add(StatusCode.assertionBMFFHashAdditionalExclusions, .informational, url: url,
+                add(
+                    StatusCode.assertionBMFFHashAdditionalExclusions, .informational, url: url,
                     "exclusions beyond /uuid, /ftyp, /mfra")
             }
         }
@@ -415,14 +476,16 @@ public enum ManifestValidator {
             if let target, Digest.hash(ref.alg ?? "sha256", target.hashedBytes()) == ref.hash {
                 sub.add(StatusCode.ingredientManifestValidated, .success, url: manifestURL, "ingredient hash matched")
             } else if let sigRef = c["claimSignature"].flatMap(HashedURI.init(cbor:)),
-                      let sb = im.superbox.child(labeled: "c2pa.signature"),
-                      Digest.hash(sigRef.alg ?? "sha256", sb.hashedBytes()) == sigRef.hash
+                let sb = im.superbox.child(labeled: "c2pa.signature"),
+                Digest.hash(sigRef.alg ?? "sha256", sb.hashedBytes()) == sigRef.hash
             {
-                sub.add(StatusCode.ingredientClaimSignatureValidated, .success, url: manifestURL,
-                        "ingredient claim signature matched")
+                sub.add(
+                    StatusCode.ingredientClaimSignatureValidated, .success, url: manifestURL,
+                    "ingredient claim signature matched")
             } else {
-                sub.add(StatusCode.ingredientClaimSignatureMismatch, .failure, url: manifestURL,
-                        "ingredient manifest hash mismatch")
+                sub.add(
+                    StatusCode.ingredientClaimSignatureMismatch, .failure, url: manifestURL,
+                    "ingredient manifest hash mismatch")
             }
             // The ingredient's own manifest: signature and assertion hashes (not the asset binding).
             _ = sub.validate(im, bindToAsset: false, depth: depth + 1)

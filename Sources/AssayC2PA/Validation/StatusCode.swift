@@ -54,6 +54,16 @@ public enum StatusCode {
     public static let ingredientManifestMissing = "ingredient.manifest.missing"
     /// An ingredient's claim signature hash does not match.
     public static let ingredientClaimSignatureMismatch = "ingredient.claimSignature.mismatch"
+    /// The time-stamp token's signature and imprint verified.
+    public static let timeStampValidated = "timeStamp.validated"
+    /// The time-stamp authority chains to a trust anchor.
+    public static let timeStampTrusted = "timeStamp.trusted"
+    /// The time-stamp authority does not chain to a trust anchor.
+    public static let timeStampUntrusted = "timeStamp.untrusted"
+    /// The time-stamp does not match the signature.
+    public static let timeStampMismatch = "timeStamp.mismatch"
+    /// The time-stamp token cannot be read.
+    public static let timeStampMalformed = "timeStamp.malformed"
     /// The manifest store could not be read at all (Assay-specific: c2pa-rs throws instead).
     public static let manifestMalformed = "manifest.malformed"
     /// Assay's own informational code (not c2pa-rs's): the manifest was validated detached from its

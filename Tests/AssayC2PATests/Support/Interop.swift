@@ -14,7 +14,7 @@ enum Interop {
     /// True when c2pa-python imports.
     static let available: Bool = {
         guard FileManager.default.isExecutableFile(atPath: python),
-              FileManager.default.fileExists(atPath: tool)
+            FileManager.default.fileExists(atPath: tool)
         else { return false }
         let r = try? Subprocess.run(python, ["-c", "import c2pa, cryptography"])
         return r?.status == 0
@@ -33,8 +33,11 @@ enum Interop {
         var args = [tool, "read", file.path]
         if let anchors { args += ["--trust-anchors", anchors.path] }
         let r = try Subprocess.run(python, args)
-        guard r.status == 0 else { return Reading(state: nil, failures: [], success: [], informational: [],
-                                                  error: "exit \(r.status): \(r.stderrText.suffix(400))") }
+        guard r.status == 0 else {
+            return Reading(
+                state: nil, failures: [], success: [], informational: [],
+                error: "exit \(r.status): \(r.stderrText.suffix(400))")
+        }
         var text = r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
         if let nl = text.lastIndex(of: "\n") { text = String(text[..<nl]) }
         guard let obj = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
@@ -45,8 +48,9 @@ enum Interop {
         }
         let vr = (obj["validation_results"] as? [String: Any])?["activeManifest"] as? [String: Any] ?? [:]
         func codes(_ k: String) -> [String] { (vr[k] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String } }
-        return Reading(state: obj["validation_state"] as? String, failures: codes("failure"), success: codes("success"),
-                       informational: codes("informational"), error: nil)
+        return Reading(
+            state: obj["validation_state"] as? String, failures: codes("failure"), success: codes("success"),
+            informational: codes("informational"), error: nil)
     }
 
     /// Signs with c2pa-python (claim v2, or a legacy v1 claim with `claimVersion: 1`).
@@ -59,8 +63,12 @@ enum Interop {
                          sys.argv[6], manifest=m)
             """
         let dir = URL(fileURLWithPath: tool).deletingLastPathComponent().path
-        let r = try Subprocess.run(python, ["-c", script, dir, src.path, dst.path, cert.path, key.path, alg,
-                                            String(claimVersion)])
+        let r = try Subprocess.run(
+            python,
+            [
+                "-c", script, dir, src.path, dst.path, cert.path, key.path, alg,
+                String(claimVersion),
+            ])
         guard r.status == 0 else {
             throw InteropError(message: "c2pa-python sign failed: \(r.stderrText.suffix(600))")
         }

@@ -27,8 +27,10 @@ final class TestPKI: @unchecked Sendable {
         identities[alg] = i
         try Data(try i.certificate.pem()).write(to: certPath(alg))
         let kp = keyPath(alg)
-        FileManager.default.createFile(atPath: kp.path, contents: Data(try i.key.privateKeyPEM()),
-                                       attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(
+            atPath: kp.path, contents: Data(try i.key.privateKeyPEM()),
+            attributes: [.posixPermissions: 0o600])
+        else { throw InteropError(message: "cannot write a test key file") }
         return i
     }
 

@@ -170,3 +170,28 @@ import Testing
         }
     }
 }
+
+/// `assay label`'s output (watermark, AIGC metadata, soft binding, history) read by c2pa-python.
+@Suite struct LabelInteropTests {
+    static var python: String {
+        ProcessInfo.processInfo.environment["ASSAY_PYTHON"]
+            ?? TestFixtures.packageRoot.appendingPathComponent(".venv/bin/python").path
+    }
+    static let available: Bool = FileManager.default.isExecutableFile(atPath: python)
+        && (try? Subprocess.run(python, ["-c", "import c2pa"]))?.status == 0
+
+    @Test(.enabled(if: LabelInteropTests.available, "c2pa-python not installed (scripts/install-deps.sh python)"))
+    func labeledAndRelabeledFilesReadTrustedInC2PAPython() throws {
+        let env = try LabelEnvironment.shared.get()
+        let first = env.output("interop-1.mp4")
+        try env.labeler().label(input: try TestFixtures.generated("h264_aac.mp4").path, output: first)
+        let second = env.output("interop-2.mp4")
+        try env.labeler(profile: .cn).label(input: first, output: second)
+        let root = AssayPaths(environment: env.environment).keyStore.rootCertificatePath
+        let tool = TestFixtures.shared.appendingPathComponent("tools/c2pa_interop.py").path
+        for file in [first, second] {
+            let r = try Subprocess.run(Self.python, [tool, "check", file, "--trust-anchors", root, "--expect", "Trusted"])
+            #expect(r.status == 0, "\(file): \(r.stdoutText)\(r.stderrText)")
+        }
+    }
+}

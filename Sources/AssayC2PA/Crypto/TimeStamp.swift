@@ -17,6 +17,13 @@ public enum TimeStamp {
             ]).encoded())
     }
 
+    /// The imprint of a legacy v1 `sigTst` time-stamp: SHA-256 of
+    /// `["CounterSignature", protected, h'', claim bytes]` (checked against c2pa-rs output).
+    public static func legacyImprint(protectedBytes: [UInt8], payload: [UInt8]) -> [UInt8] {
+        Digest.sha256(
+            CBOR.array([.text("CounterSignature"), .bytes(protectedBytes), .bytes([]), .bytes(payload)]).encoded())
+    }
+
     /// Builds a DER TimeStampReq (SHA-256 imprint, random nonce, certReq = true).
     static func request(imprint: [UInt8]) throws -> [UInt8] {
         let req = try OpenSSL.check(TS_REQ_new(), "TS_REQ_new")

@@ -293,14 +293,18 @@ public enum ManifestValidator {
                 time: nil, algorithm: alg.rawValue)
             var now = Int64(time(nil))
             var signingTime: String?
-            if let tst = cose.unprotectedHeader["sigTst2"] {
-                if let tok = tst["tstTokens"]?.arrayValue?.first?["val"]?.bytesValue {
-                    let v = TimeStamp.verify(
-                        token: tok,
-                        imprint: TimeStamp.imprint(
-                            protectedBytes: cose.protectedBytes,
-                            signature: cose.signature),
-                        anchors: trust.anchors)
+            // v2: `sigTst2` holds TimeStampTokens over the signature; legacy v1: `sigTst` holds
+            // TimeStampResps over the claim bytes.
+            let v2 = cose.unprotectedHeader["sigTst2"]
+            if let tst = v2 ?? cose.unprotectedHeader["sigTst"] {
+                var token = tst["tstTokens"]?.arrayValue?.first?["val"]?.bytesValue
+                if v2 == nil, let resp = token { token = try? TimeStamp.token(fromResponse: resp) }
+                if let tok = token {
+                    let imprint =
+                        v2 != nil
+                        ? TimeStamp.imprint(protectedBytes: cose.protectedBytes, signature: cose.signature)
+                        : TimeStamp.legacyImprint(protectedBytes: cose.protectedBytes, payload: m.claimBytes)
+                    let v = TimeStamp.verify(token: tok, imprint: imprint, anchors: trust.anchors)
                     if v.validated {
                         add(StatusCode.timeStampValidated, .success, url: sigURL, "timestamp message digest matched")
                         if v.trusted {
@@ -318,7 +322,9 @@ public enum ManifestValidator {
                             "time-stamp does not match the signature: \(v.problem ?? "")")
                     }
                 } else {
-                    add(StatusCode.timeStampMalformed, .informational, url: sigURL, "sigTst2 holds no token")
+                    add(
+                        StatusCode.timeStampMalformed, .informational, url: sigURL, "time-stamp holds no readable token"
+                    )
                 }
             }
             let problems = leaf.profileProblems(allowedEKUs: trust.allowedEKUs, at: now)

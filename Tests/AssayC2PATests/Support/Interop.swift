@@ -54,20 +54,22 @@ enum Interop {
     }
 
     /// Signs with c2pa-python (claim v2, or a legacy v1 claim with `claimVersion: 1`).
-    static func sign(_ src: URL, _ dst: URL, cert: URL, key: URL, alg: String, claimVersion: Int = 2) throws {
+    static func sign(
+        _ src: URL, _ dst: URL, cert: URL, key: URL, alg: String, claimVersion: Int = 2, tsa: String? = nil
+    ) throws {
         let script = """
             import sys; sys.path.insert(0, sys.argv[1]); import c2pa_interop as ci
             m = ci.default_manifest(); m["claim_version"] = int(sys.argv[7])
             if m["claim_version"] == 1: m["assertions"][0]["label"] = "c2pa.actions"
             ci.c2pa_sign(sys.argv[2], sys.argv[3], open(sys.argv[4], "rb").read(), open(sys.argv[5], "rb").read(),
-                         sys.argv[6], manifest=m)
+                         sys.argv[6], tsa_url=(sys.argv[8] or None), manifest=m)
             """
         let dir = URL(fileURLWithPath: tool).deletingLastPathComponent().path
         let r = try Subprocess.run(
             python,
             [
                 "-c", script, dir, src.path, dst.path, cert.path, key.path, alg,
-                String(claimVersion),
+                String(claimVersion), tsa ?? "",
             ])
         guard r.status == 0 else {
             throw InteropError(message: "c2pa-python sign failed: \(r.stderrText.suffix(600))")

@@ -18,7 +18,9 @@ import Testing
         #expect(result.frames == 60)
         #expect(result.repositoryPath != nil)
         // No temp files left beside the output.
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: env.dir.url.path).filter { $0.hasPrefix(".") }
+        let base = (out as NSString).lastPathComponent
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: env.dir.url.path)
+            .filter { $0.hasPrefix(".\(base)") }
         #expect(leftovers.isEmpty, "\(leftovers)")
 
         let report = try env.verifier(thumbnails: 2).verify(path: out, displayPath: out)

@@ -163,22 +163,20 @@ struct LabelFinisher {
         if let p = prior.parent?.manifestLabel {
             notes.append("the input's C2PA manifest \(p) is kept as the parent ingredient (history preserved)")
         }
-        // 1. GB 45438 metadata. ReservedCode1 carries a digest of the producer fields; the C2PA hard
-        //    binding below covers `moov`, so the whole entry is also signed.
+        // 1. GB 45438 metadata. ReservedCode1 carries a digest of the producer fields; the entry is
+        //    written in the same copy as the manifest and the C2PA hard binding covers `moov`, so the
+        //    whole entry is also signed.
         let digest = SHA256Hasher.digest(AIGCLabel(label).producerFieldsForIntegrity)
         let aigc = AIGCLabel(label, reservedCode1: "sha256:" + digest.map { String(format: "%02x", $0) }.joined())
-        let withMetadata = temp.make("aigc.mp4")
-        let source = try FileByteSource(path: encoded)
-        let tree = try BoxTree.parse(source)
-        let edit = try MP4Metadata.settingEntry("AIGC", to: aigc.jsonString(), source: source, tree: tree)
-        try BoxEditor(source: source, tree: tree).apply([edit], to: withMetadata).commit()
-
-        // 2. C2PA manifest (the input's store, if any, becomes the parent ingredient).
+        // 2. C2PA manifest (the input's store, if any, becomes the parent ingredient), one copy.
         var definition = ManifestDefinition(label: label, title: (output as NSString).lastPathComponent)
         definition.parentStore = prior.store
         definition.parentTitle = prior.storeTitle
-        let signed = try ManifestSigner.sign(inputPath: withMetadata, outputPath: output, definition: definition,
-                                             identity: labeler.identity)
+        let json = aigc.jsonString()
+        let signed = try ManifestSigner.sign(inputPath: encoded, outputPath: output, definition: definition,
+                                             identity: labeler.identity) { source, tree in
+            [try MP4Metadata.settingEntry("AIGC", to: json, source: source, tree: tree)]
+        }
 
         // 3. Durable credentials: the store as embedded, by content ID.
         var repoPath: String?

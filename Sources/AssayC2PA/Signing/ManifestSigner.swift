@@ -18,12 +18,14 @@ public enum ManifestSigner {
         public let manifestCount: Int
     }
 
-    /// Signs `inputPath` into `outputPath`.
+    /// Signs `inputPath` into `outputPath`. `additionalEdits` may return more top-level edits of the
+    /// input (for example a rebuilt `moov` with new metadata), applied in the same single copy.
     /// - Throws: ``C2PAError`` (or `BMFFError` from the container layer); no output is left behind on error.
     @discardableResult
     public static func sign(
         inputPath: String, outputPath: String, definition: ManifestDefinition,
-        identity: SigningIdentity, timeStampURL: String? = nil
+        identity: SigningIdentity, timeStampURL: String? = nil,
+        additionalEdits: ((_ source: any ByteSource, _ tree: BoxTree) throws -> [BoxEdit])? = nil
     ) throws -> Result {
         let problems = identity.profileProblems()
         guard problems.isEmpty else {
@@ -61,7 +63,10 @@ public enum ManifestSigner {
         let editor = try BoxEditor(source: source, tree: tree)
         let edit: BoxEdit =
             existing.map { .replace($0.box, with: placeholder) } ?? .insert(placeholder, at: .afterFileType)
-        let pending = try editor.apply([edit], to: outputPath)
+        // Other top-level edits (the GB 45438 metadata in `moov`) ride on the same copy, so they
+        // are covered by the hash computed below.
+        let extra = try additionalEdits?(source, tree) ?? []
+        let pending = try editor.apply(extra + [edit], to: outputPath)
         do {
             let out = try FileByteSource(path: pending.writer.temporaryPath)
             let outTree = try BoxTree.parse(out, maxDepth: 32)

@@ -175,4 +175,28 @@ struct LabelScanEndToEndTests {
         #expect(r.status == 2)
         #expect(r.stderrText.contains("chmod 600"))
     }
+
+    /// A tmpfs of a few hundred KiB stands in for a full disk (needs root, as CI and developers have here).
+    static let tinyDisk: String? = {
+        let dir = NSTemporaryDirectory() + "assay-full-disk-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let r = try? Subprocess.run("/bin/mount", ["-t", "tmpfs", "-o", "size=320k", "tmpfs", dir])
+        return r?.status == 0 ? dir : nil
+    }()
+
+    @Test(.enabled(if: LabelScanEndToEndTests.tinyDisk != nil, "cannot mount a tmpfs here (not root?)"))
+    func fullDiskDuringLabelLeavesNoOutputAndTheInputIntact() throws {
+        let disk = Self.tinyDisk!
+        defer { _ = try? Subprocess.run("/bin/umount", [disk]) }
+        let e = try CLIEnvironment()
+        let input = try TestFixtures.generated("h264_aac.mp4").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: input))
+        let out = disk + "/out.mp4"
+        let r = try e.run(["label", input, "-o", out, "--generator", "g", "--generator-version", "1", "--preset", "veryfast",
+                           "--crf", "12"])
+        #expect(r.status == 2, "\(r.stdoutText)")
+        #expect(r.stderrText.contains("No space left") || r.stderrText.lowercased().contains("space"), "\(r.stderrText)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: disk).isEmpty, "no output and no temp files")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before)
+    }
 }

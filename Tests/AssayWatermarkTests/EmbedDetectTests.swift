@@ -114,6 +114,24 @@ struct AwkwardInputTests {
         #expect(ev.payload == EmbedDetectTests.payload)
     }
 
+    @Test("4K: one UHD frame embeds (period 768 px) and is detected after downscaling to the 720-line grid")
+    func uhd() throws {
+        let key = testKey(12)
+        // A coarse texture upsampled to 3840x2160 (cheap to build in a debug test).
+        let small = try syntheticFrames(width: 480, height: 270, count: 1)[0]
+        var frame = try Frame(width: 3840, height: 2160, y: 128)
+        for y in 0..<2160 {
+            for x in 0..<3840 { frame.luma.samples[y * 3840 + x] = small.luma.samples[(y / 8) * 480 + x / 8] }
+        }
+        let original = frame
+        var embedder = try WatermarkEmbedder(key: key, payload: EmbedDetectTests.payload)
+        try embedder.embed(&frame)
+        #expect(psnr(original.luma, frame.luma) >= 48)
+        let ev = try WatermarkDetector.detect([frame], key: key)
+        #expect(ev.present)
+        #expect(!(try WatermarkDetector.detect([original], key: key)).present)
+    }
+
     @Test("a single frame: presence is detected (the payload needs a few frames on strong texture)")
     func singleFrame() throws {
         let key = testKey(6)

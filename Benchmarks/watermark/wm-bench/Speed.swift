@@ -5,7 +5,7 @@ import Foundation
 /// Embed throughput at 720p and 1080p, and detector CPU time for a 10 s 1080p clip.
 func speedBenchmark(frames: Int, source: String) throws {
     let key = benchKey(1)
-    for (w, h) in [(1280, 720), (1920, 1080)] {
+    for (w, h) in [(1280, 720), (1920, 1080), (3840, 2160)] {
         // Natural-looking content: a real clip scaled by ffmpeg if given, else a synthetic texture.
         var base: [Frame] = []
         if !source.isEmpty {

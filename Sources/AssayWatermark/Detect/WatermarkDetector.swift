@@ -64,7 +64,8 @@ public struct WatermarkDetector: Sendable {
     /// The p-value bound for a pilot z-score tested over `hypotheses` shifts x geometries.
     public static func pValue(z: Double, hypotheses: Double) -> Double {
         guard z > 0 else { return 1 }
-        return min(1, hypotheses * exp(-z * z / 2))
+        // exp underflows for z > ~38; report the smallest normal double rather than an exact zero.
+        return max(Double.leastNormalMagnitude, min(1, hypotheses * exp(-z * z / 2)))
     }
 }
 

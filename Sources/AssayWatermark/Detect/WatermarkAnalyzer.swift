@@ -38,7 +38,7 @@ public struct WatermarkAnalyzer: Sendable {
     private var windowStart = 0.0
     private var windowEnd = 0.0
     private var lastSampled: Double?
-    private var closedEarly = false
+    private var residualHistory: FloatImage?
 
     /// Creates an analyzer.
     /// - Throws: ``WatermarkError/Code/invalidOption`` for non-positive durations or rates.
@@ -105,7 +105,8 @@ public struct WatermarkAnalyzer: Sendable {
         var mean = FloatImage(width: width, height: height)
         let scale = 1 / Float(framesInWindow)
         for i in 0..<sum.count { mean.pixels[i] = Float(sum[i]) * scale }
-        windows.append(WindowAnalysis(mean: mean, start: windowStart, end: windowEnd, frames: framesInWindow))
+        windows.append(
+            WindowAnalysis(mean: mean, start: windowStart, end: windowEnd, frames: framesInWindow, history: &residualHistory))
         framesInWindow = 0
         sum = []
     }

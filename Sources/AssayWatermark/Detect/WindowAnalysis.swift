@@ -34,10 +34,12 @@ struct WindowAnalysis: Sendable {
     /// One entry per evaluated hypothesis.
     var spectra: [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
     /// The lattice found by autocorrelation, if any (analysis pixels).
-    var lattice: (SIMD2<Double>, SIMD2<Double>)?
+    var lattice: Lattice.Estimate?
 
     /// Analyses the mean luma of a window.
-    init(mean: FloatImage, start: Double, end: Double, frames: Int) {
+    /// - Parameter history: running sum of earlier windows' residuals at the same size (updated here); its
+    ///   lattice is used when it is more significant than this window's own (static geometry across a clip).
+    init(mean: FloatImage, start: Double, end: Double, frames: Int, history: inout FloatImage?) {
         self.start = start
         self.end = end
         self.frames = frames
@@ -55,7 +57,17 @@ struct WindowAnalysis: Sendable {
         let nativePeriod = n * scale
         base.append(GeometryHypothesis(slot: 1, a00: nativePeriod / n, a01: 0, a10: 0, a11: nativePeriod / n, mirrored: false))
         lattice = Lattice.estimate(residual)
-        if let (v1, v2) = lattice {
+        if var sum = history, sum.width == residual.width, sum.height == residual.height {
+            for i in 0..<sum.pixels.count { sum.pixels[i] += residual.pixels[i] }
+            history = sum
+            if let pooled = Lattice.estimate(sum), pooled.significance > (lattice?.significance ?? 0) {
+                lattice = pooled
+            }
+        } else {
+            history = residual
+        }
+        if let estimate = lattice {
+            let v1 = estimate.v1, v2 = estimate.v2
             base.append(GeometryHypothesis(slot: 2, a00: v1.x / n, a01: v2.x / n, a10: v1.y / n, a11: v2.y / n, mirrored: false))
             // Square completion of the x vector (rotation + isotropic scale).
             base.append(GeometryHypothesis(slot: 3, a00: v1.x / n, a01: -v1.y / n, a10: v1.y / n, a11: v1.x / n, mirrored: false))

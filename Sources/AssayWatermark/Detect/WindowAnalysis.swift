@@ -54,7 +54,9 @@ struct WindowAnalysis: Sendable {
         var base: [GeometryHypothesis] = []
         let gridPeriod = n * Double(mean.height) / TileGeometry.gridHeight * scale
         base.append(GeometryHypothesis(slot: 0, a00: gridPeriod / n, a01: 0, a10: 0, a11: gridPeriod / n, mirrored: false))
-        let nativePeriod = n * scale
+        // Native: not rescaled since embedding (cropped from a larger frame when >= 720 lines).
+        let nativePeriod = Double(mean.height) < TileGeometry.gridHeight
+            ? TileGeometry.period(width: mean.width, height: mean.height) : n * scale
         base.append(GeometryHypothesis(slot: 1, a00: nativePeriod / n, a01: 0, a10: 0, a11: nativePeriod / n, mirrored: false))
         lattice = Lattice.estimate(residual)
         if var sum = history, sum.width == residual.width, sum.height == residual.height {

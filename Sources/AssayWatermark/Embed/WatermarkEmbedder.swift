@@ -85,7 +85,7 @@ struct PatternCache: Sendable {
         self.width = width
         self.height = height
         let n = TileGeometry.size
-        let period = TileGeometry.period(forHeight: height)
+        let period = TileGeometry.period(width: width, height: height)
         let step = Double(n) / period
         var out = [Int16](repeating: 0, count: width * height)
         // Column coordinates are the same for every row: precompute them.

@@ -95,13 +95,17 @@ struct EmbedDetectTests {
 
 @Suite("Awkward input")
 struct AwkwardInputTests {
-    @Test("frames under 64 px are refused clearly by embedder and detector")
+    @Test("frames under 64 px or over 8192 px on a side are refused clearly by embedder and detector")
     func tiny() throws {
         var embedder = try WatermarkEmbedder(key: testKey(1), payload: 1)
         var frame = try Frame(width: 63, height: 200, y: 100)
         #expect(throws: WatermarkError.unsupportedFrame("")) { try embedder.embed(&frame) }
         var detector = try WatermarkDetector(key: testKey(1))
         #expect(throws: WatermarkError.unsupportedFrame("")) { try detector.add(try Frame(width: 200, height: 40)) }
+        // Over 8K on a side: refused before any large allocation.
+        var wide = try Frame(width: 8200, height: 64, y: 100)
+        #expect(throws: WatermarkError.unsupportedFrame("")) { try embedder.embed(&wide) }
+        #expect(throws: WatermarkError.unsupportedFrame("")) { try detector.add(wide) }
     }
 
     @Test("odd sizes embed and detect")

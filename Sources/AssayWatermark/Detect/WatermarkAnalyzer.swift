@@ -64,14 +64,11 @@ public struct WatermarkAnalyzer: Sendable {
 
     /// Adds a frame if it is wanted (see ``wantsFrame(at:)``). Frames must come in presentation order.
     /// - Returns: whether the frame was used.
-    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 px on a side.
+    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 or over 8192 px on a side.
     @discardableResult
     public mutating func add(_ frame: Frame) throws -> Bool {
         let w = frame.luma.width, h = frame.luma.height
-        guard w >= WatermarkEmbedder.minimumSide, h >= WatermarkEmbedder.minimumSide else {
-            throw WatermarkError.unsupportedFrame(
-                "frame \(w)x\(h) is too small to check for the watermark (each side needs \(WatermarkEmbedder.minimumSide) px)")
-        }
+        try WatermarkEmbedder.checkSize(width: w, height: h, action: "check for the watermark")
         guard wantsFrame(at: frame.time) else { return false }
         let t = frame.time.seconds
         if framesInWindow > 0

@@ -161,7 +161,7 @@ struct WindowAnalysis: Sendable {
         return sum
     }
 
-    /// FFT of the tile; phasor times 1/sqrt(local 5x5 mean power); returned for the band bins only.
+    /// FFT of the tile divided by the local 5x5 mean power (maximum-ratio weights); band bins only.
     static func whitenedBand(_ tile: [Double]) -> ([Double], [Double]) {
         let n = TileGeometry.size
         var re = tile
@@ -180,11 +180,10 @@ struct WindowAnalysis: Sendable {
                 for dx in -2...2 { local += power[rr + (col + dx + n) % n] }
             }
             local /= 25
-            let magnitude = power[Int(bin)].squareRoot()
-            guard magnitude > 1e-12, local > 1e-24 else { continue }
-            let weight = 1 / local.squareRoot()
-            outRe[k] = re[Int(bin)] / magnitude * weight
-            outIm[k] = im[Int(bin)] / magnitude * weight
+            guard local > 1e-24 else { continue }
+            // Maximum-ratio weighting: F / sigma^2 (sigma^2 = local mean power, key-independent).
+            outRe[k] = re[Int(bin)] / local
+            outIm[k] = im[Int(bin)] / local
         }
         return (outRe, outIm)
     }

@@ -7,5 +7,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 B="$HERE/../../.build/release/wm-bench"
 K=$1; OUT=$2; shift 2
 for f in "$@"; do
-  "$B" fp "$f" --keys "$K" --key-base "${KEYBASE:-1000000}" | sed "s|^{|{\"path\":\"$f\",|" >> "$OUT"
+  # A file that does not decode is reported on stderr and skipped.
+  "$B" fp "$f" --keys "$K" --key-base "${KEYBASE:-1000000}" | sed "s|^{|{\"path\":\"$f\",|" >> "$OUT" || echo "skipped $f" >&2
 done

@@ -53,7 +53,7 @@ def robust(paths):
             print(f"| {k} | {n} | {ok}/{n} ({100*ok/n:.0f} %) | {acc:.3f} |")
 
 def fp(paths):
-    rows = load(paths)
+    rows = [r for r in load(paths) if r.get("windows", 0) > 0]
     pairs = sum(r["keys"] for r in rows)
     present = sum(r["present"] for r in rows)
     windows = sum(r["keys"] * r["windows"] for r in rows)

@@ -95,13 +95,17 @@ struct EmbedDetectTests {
 
 @Suite("Awkward input")
 struct AwkwardInputTests {
-    @Test("frames under 64 px are refused clearly by embedder and detector")
+    @Test("frames under 64 px or over 8192 px on a side are refused clearly by embedder and detector")
     func tiny() throws {
         var embedder = try WatermarkEmbedder(key: testKey(1), payload: 1)
         var frame = try Frame(width: 63, height: 200, y: 100)
         #expect(throws: WatermarkError.unsupportedFrame("")) { try embedder.embed(&frame) }
         var detector = try WatermarkDetector(key: testKey(1))
         #expect(throws: WatermarkError.unsupportedFrame("")) { try detector.add(try Frame(width: 200, height: 40)) }
+        // Over 8K on a side: refused before any large allocation.
+        var wide = try Frame(width: 8200, height: 64, y: 100)
+        #expect(throws: WatermarkError.unsupportedFrame("")) { try embedder.embed(&wide) }
+        #expect(throws: WatermarkError.unsupportedFrame("")) { try detector.add(wide) }
     }
 
     @Test("odd sizes embed and detect")
@@ -112,6 +116,24 @@ struct AwkwardInputTests {
         let ev = try EmbedDetectTests.analyse(marked).evidence(key: key)
         #expect(ev.present)
         #expect(ev.payload == EmbedDetectTests.payload)
+    }
+
+    @Test("4K: one UHD frame embeds (period 768 px) and is detected after downscaling to the 720-line grid")
+    func uhd() throws {
+        let key = testKey(12)
+        // A coarse texture upsampled to 3840x2160 (cheap to build in a debug test).
+        let small = try syntheticFrames(width: 480, height: 270, count: 1)[0]
+        var frame = try Frame(width: 3840, height: 2160, y: 128)
+        for y in 0..<2160 {
+            for x in 0..<3840 { frame.luma.samples[y * 3840 + x] = small.luma.samples[(y / 8) * 480 + x / 8] }
+        }
+        let original = frame
+        var embedder = try WatermarkEmbedder(key: key, payload: EmbedDetectTests.payload)
+        try embedder.embed(&frame)
+        #expect(psnr(original.luma, frame.luma) >= 48)
+        let ev = try WatermarkDetector.detect([frame], key: key)
+        #expect(ev.present)
+        #expect(!(try WatermarkDetector.detect([original], key: key)).present)
     }
 
     @Test("a single frame: presence is detected (the payload needs a few frames on strong texture)")

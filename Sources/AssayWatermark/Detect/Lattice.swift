@@ -4,17 +4,26 @@ enum Lattice {
     /// Smallest and largest lattice vector length searched, in half-resolution pixels.
     static let minimumLag = 36
     static let maximumLag = 240
+    /// Horizontal lags may go further (the crop is wider): small originals upscaled ~2.7x.
+    static let maximumLagX = 400
     /// Angular tolerance around each axis (tan 8 degrees).
     static let angleTolerance = 0.1405
     /// A peak must stand this many standard deviations above the searched region.
     static let significance = 5.0
 
+    /// A lattice estimate: two basis vectors (analysis pixels) and the x-peak's significance (sd above its region).
+    struct Estimate: Sendable {
+        var v1: SIMD2<Double>
+        var v2: SIMD2<Double>
+        var significance: Double
+    }
+
     /// Estimates the lattice (analysis pixels) or returns nil when no peak stands out.
-    static func estimate(_ residual: FloatImage) -> (SIMD2<Double>, SIMD2<Double>)? {
+    static func estimate(_ residual: FloatImage) -> Estimate? {
         let half = residual.downscaled(width: max(1, residual.width / 2), height: max(1, residual.height / 2))
-        let cw = min(half.width, 768), ch = min(half.height, 256)
+        let cw = min(half.width, 1024 - maximumLagX - 16), ch = min(half.height, 256)
         guard cw >= 32, ch >= 32 else { return nil }
-        let mx = min(1024, nextPowerOfTwo(cw + maximumLag + 16))
+        let mx = min(1024, nextPowerOfTwo(cw + maximumLagX + 16))
         let my = min(512, nextPowerOfTwo(ch + maximumLag + 16))
         let x0 = (half.width - cw) / 2, y0 = (half.height - ch) / 2
         var re = [Double](repeating: 0, count: mx * my)
@@ -36,7 +45,8 @@ enum Lattice {
         @inline(__always) func at(_ ly: Int, _ lx: Int) -> Double { acf[((ly % my) + my) % my * mx + ((lx % mx) + mx) % mx] }
 
         // Lag limits that stay clear of cyclic wrap-around.
-        let limitX = min(maximumLag, mx - cw - 1, cw - 8), limitY = min(maximumLag, my - ch - 1, ch - 8)
+        let limitX = min(maximumLagX, mx - cw - 1, cw - 8), limitY = min(maximumLag, my - ch - 1, ch - 8)
+        var xSignificance = 0.0
         func search(alongX: Bool) -> SIMD2<Double>? {
             let limit = alongX ? limitX : limitY
             guard limit > minimumLag else { return nil }
@@ -60,6 +70,7 @@ enum Lattice {
             let mu = total / count
             let sd = max(1e-30, (totalSquares / count - mu * mu).squareRoot())
             guard (best - mu) / sd >= significance else { return nil }
+            if alongX { xSignificance = (best - mu) / sd }
             var v = subpixel(bestLag.0, bestLag.1)
             // Refine on harmonics while they stay inside the clean lag range.
             let length = (v.x * v.x + v.y * v.y).squareRoot()
@@ -91,7 +102,7 @@ enum Lattice {
         var v2 = search(alongX: false) ?? SIMD2(-v1.y, v1.x)
         if v1.x < 0 { v1 = -v1 }
         if v2.y < 0 { v2 = -v2 }
-        return (v1, v2)
+        return Estimate(v1: v1, v2: v2, significance: xSignificance)
     }
 
     static func nextPowerOfTwo(_ n: Int) -> Int {

@@ -38,7 +38,7 @@ public struct WatermarkAnalyzer: Sendable {
     private var windowStart = 0.0
     private var windowEnd = 0.0
     private var lastSampled: Double?
-    private var closedEarly = false
+    private var residualHistory: FloatImage?
 
     /// Creates an analyzer.
     /// - Throws: ``WatermarkError/Code/invalidOption`` for non-positive durations or rates.
@@ -64,14 +64,11 @@ public struct WatermarkAnalyzer: Sendable {
 
     /// Adds a frame if it is wanted (see ``wantsFrame(at:)``). Frames must come in presentation order.
     /// - Returns: whether the frame was used.
-    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 px on a side.
+    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 or over 8192 px on a side.
     @discardableResult
     public mutating func add(_ frame: Frame) throws -> Bool {
         let w = frame.luma.width, h = frame.luma.height
-        guard w >= WatermarkEmbedder.minimumSide, h >= WatermarkEmbedder.minimumSide else {
-            throw WatermarkError.unsupportedFrame(
-                "frame \(w)x\(h) is too small to check for the watermark (each side needs \(WatermarkEmbedder.minimumSide) px)")
-        }
+        try WatermarkEmbedder.checkSize(width: w, height: h, action: "check for the watermark")
         guard wantsFrame(at: frame.time) else { return false }
         let t = frame.time.seconds
         if framesInWindow > 0
@@ -105,7 +102,8 @@ public struct WatermarkAnalyzer: Sendable {
         var mean = FloatImage(width: width, height: height)
         let scale = 1 / Float(framesInWindow)
         for i in 0..<sum.count { mean.pixels[i] = Float(sum[i]) * scale }
-        windows.append(WindowAnalysis(mean: mean, start: windowStart, end: windowEnd, frames: framesInWindow))
+        windows.append(
+            WindowAnalysis(mean: mean, start: windowStart, end: windowEnd, frames: framesInWindow, history: &residualHistory))
         framesInWindow = 0
         sum = []
     }

@@ -64,7 +64,8 @@ public struct WatermarkDetector: Sendable {
     /// The p-value bound for a pilot z-score tested over `hypotheses` shifts x geometries.
     public static func pValue(z: Double, hypotheses: Double) -> Double {
         guard z > 0 else { return 1 }
-        return min(1, hypotheses * exp(-z * z / 2))
+        // exp underflows for z > ~38; report the smallest normal double rather than an exact zero.
+        return max(Double.leastNormalMagnitude, min(1, hypotheses * exp(-z * z / 2)))
     }
 }
 
@@ -124,8 +125,12 @@ struct KeyScorer {
         var votes: [UInt64: Int] = [:]
         var combined = [Double](repeating: 0, count: PayloadCodec.codedBits)
         var combinedWindows = 0
+        var best: (z: Double, slot: Int, shift: (Int, Int))?
         for window in windows {
             var score = score(window)
+            if let top = score.candidates.first, top.z > (best?.z ?? -1) {
+                best = (top.z, window.spectra[top.index].hypothesis.slot, top.shift)
+            }
             let p = WatermarkDetector.pValue(z: score.z, hypotheses: Self.hypothesesPerWindow)
             let present = p * windowCount <= falsePositiveRate
             var payload: UInt64?
@@ -166,6 +171,22 @@ struct KeyScorer {
             let decoded = PayloadCodec.decode(combined)
             if decoded.crcValid { payload = decoded.payload }
         }
+        if payload == nil, clipP <= falsePositiveRate, windows.count > 1, let best {
+            // Presence is established: read every window at the strongest window's geometry and shift, weight each
+            // by its pilot correlation there, and decode the sum (helps when single windows are too weak).
+            var sum = [Double](repeating: 0, count: PayloadCodec.codedBits)
+            for window in windows {
+                guard let s = window.spectra.first(where: { $0.hypothesis.slot == best.slot }) else { continue }
+                let z = pilotZ(re: s.re, im: s.im, shift: best.shift)
+                guard z > 0 else { continue }
+                let soft = softBits(re: s.re, im: s.im, shift: best.shift)
+                let rms = (soft.reduce(0) { $0 + $1 * $1 } / Double(soft.count)).squareRoot()
+                guard rms > 0 else { continue }
+                for i in 0..<sum.count { sum[i] += soft[i] / rms * z }
+            }
+            let decoded = PayloadCodec.decode(sum)
+            if decoded.crcValid { payload = decoded.payload }
+        }
         return WatermarkEvidence(
             present: clipP <= falsePositiveRate, pValue: clipP, threshold: falsePositiveRate,
             payload: clipP <= falsePositiveRate ? payload : nil, segments: segments, keyFingerprint: fingerprint)
@@ -200,6 +221,21 @@ struct KeyScorer {
             at = i
         }
         return (best * norm, (at / n, at % n))
+    }
+
+    /// The pilot z-score at one shift (row, col).
+    func pilotZ(re: [Double], im: [Double], shift: (Int, Int)) -> Double {
+        let n = TileGeometry.size
+        var total = 0.0, energy = 0.0
+        for (i, pos) in pilotPositions.enumerated() {
+            let bin = Int(layout.pilotBins[i])
+            let v = TileGeometry.signedFrequency(bin / n), u = TileGeometry.signedFrequency(bin % n)
+            let angle = 2 * Double.pi * Double(u * shift.1 + v * shift.0) / Double(n) - layout.pilotPhase[i]
+            let fr = re[Int(pos)], fi = im[Int(pos)]
+            total += fr * cos(angle) - fi * sin(angle)
+            energy += fr * fr + fi * fi
+        }
+        return energy > 0 ? 2 * total / (2 * energy).squareRoot() : 0
     }
 
     /// Soft values per coded bit at a shift, weighted per radial ring by pilot coherence.

@@ -34,10 +34,12 @@ struct WindowAnalysis: Sendable {
     /// One entry per evaluated hypothesis.
     var spectra: [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
     /// The lattice found by autocorrelation, if any (analysis pixels).
-    var lattice: (SIMD2<Double>, SIMD2<Double>)?
+    var lattice: Lattice.Estimate?
 
     /// Analyses the mean luma of a window.
-    init(mean: FloatImage, start: Double, end: Double, frames: Int) {
+    /// - Parameter history: running sum of earlier windows' residuals at the same size (updated here); its
+    ///   lattice is used when it is more significant than this window's own (static geometry across a clip).
+    init(mean: FloatImage, start: Double, end: Double, frames: Int, history: inout FloatImage?) {
         self.start = start
         self.end = end
         self.frames = frames
@@ -52,10 +54,22 @@ struct WindowAnalysis: Sendable {
         var base: [GeometryHypothesis] = []
         let gridPeriod = n * Double(mean.height) / TileGeometry.gridHeight * scale
         base.append(GeometryHypothesis(slot: 0, a00: gridPeriod / n, a01: 0, a10: 0, a11: gridPeriod / n, mirrored: false))
-        let nativePeriod = n * scale
+        // Native: not rescaled since embedding (cropped from a larger frame when >= 720 lines).
+        let nativePeriod = Double(mean.height) < TileGeometry.gridHeight
+            ? TileGeometry.period(width: mean.width, height: mean.height) : n * scale
         base.append(GeometryHypothesis(slot: 1, a00: nativePeriod / n, a01: 0, a10: 0, a11: nativePeriod / n, mirrored: false))
         lattice = Lattice.estimate(residual)
-        if let (v1, v2) = lattice {
+        if var sum = history, sum.width == residual.width, sum.height == residual.height {
+            for i in 0..<sum.pixels.count { sum.pixels[i] += residual.pixels[i] }
+            history = sum
+            if let pooled = Lattice.estimate(sum), pooled.significance > (lattice?.significance ?? 0) {
+                lattice = pooled
+            }
+        } else {
+            history = residual
+        }
+        if let estimate = lattice {
+            let v1 = estimate.v1, v2 = estimate.v2
             base.append(GeometryHypothesis(slot: 2, a00: v1.x / n, a01: v2.x / n, a10: v1.y / n, a11: v2.y / n, mirrored: false))
             // Square completion of the x vector (rotation + isotropic scale).
             base.append(GeometryHypothesis(slot: 3, a00: v1.x / n, a01: -v1.y / n, a10: v1.y / n, a11: v1.x / n, mirrored: false))
@@ -147,7 +161,7 @@ struct WindowAnalysis: Sendable {
         return sum
     }
 
-    /// FFT of the tile; phasor times 1/sqrt(local 5x5 mean power); returned for the band bins only.
+    /// FFT of the tile divided by the local 5x5 mean power (maximum-ratio weights); band bins only.
     static func whitenedBand(_ tile: [Double]) -> ([Double], [Double]) {
         let n = TileGeometry.size
         var re = tile
@@ -166,11 +180,10 @@ struct WindowAnalysis: Sendable {
                 for dx in -2...2 { local += power[rr + (col + dx + n) % n] }
             }
             local /= 25
-            let magnitude = power[Int(bin)].squareRoot()
-            guard magnitude > 1e-12, local > 1e-24 else { continue }
-            let weight = 1 / local.squareRoot()
-            outRe[k] = re[Int(bin)] / magnitude * weight
-            outIm[k] = im[Int(bin)] / magnitude * weight
+            guard local > 1e-24 else { continue }
+            // Maximum-ratio weighting: F / sigma^2 (sigma^2 = local mean power, key-independent).
+            outRe[k] = re[Int(bin)] / local
+            outIm[k] = im[Int(bin)] / local
         }
         return (outRe, outIm)
     }

@@ -16,6 +16,19 @@ public struct WatermarkEmbedder: Sendable {
     public static let defaultStrength = 1.0
     /// Smallest frame side that can carry the mark.
     public static let minimumSide = 64
+    /// Largest frame side accepted (8K); bounds the pattern and accumulator memory.
+    public static let maximumSide = 8192
+
+    /// Checks a frame size against ``minimumSide`` and ``maximumSide``.
+    static func checkSize(width w: Int, height h: Int, action: String) throws {
+        guard w >= minimumSide, h >= minimumSide else {
+            throw WatermarkError.unsupportedFrame(
+                "frame \(w)x\(h) is too small to \(action) (each side needs \(minimumSide) px)")
+        }
+        guard w <= maximumSide, h <= maximumSide else {
+            throw WatermarkError.unsupportedFrame("frame \(w)x\(h) is too large to \(action) (limit \(maximumSide) px a side)")
+        }
+    }
 
     /// The key's public fingerprint.
     public let keyFingerprint: String
@@ -52,10 +65,7 @@ public struct WatermarkEmbedder: Sendable {
     /// - Throws: ``WatermarkError/Code/unsupportedFrame`` if a side is under ``minimumSide`` pixels.
     public mutating func embed(_ frame: inout Frame) throws {
         let w = frame.luma.width, h = frame.luma.height
-        guard w >= Self.minimumSide, h >= Self.minimumSide else {
-            throw WatermarkError.unsupportedFrame(
-                "frame \(w)x\(h) is too small to carry the watermark (each side needs \(Self.minimumSide) px)")
-        }
+        try Self.checkSize(width: w, height: h, action: "carry the watermark")
         if cache?.width != w || cache?.height != h {
             cache = PatternCache(tile: tile, width: w, height: h, amplitude: Float(strength * Self.baseAmplitude))
         }
@@ -85,7 +95,7 @@ struct PatternCache: Sendable {
         self.width = width
         self.height = height
         let n = TileGeometry.size
-        let period = TileGeometry.period(forHeight: height)
+        let period = TileGeometry.period(width: width, height: height)
         let step = Double(n) / period
         var out = [Int16](repeating: 0, count: width * height)
         // Column coordinates are the same for every row: precompute them.

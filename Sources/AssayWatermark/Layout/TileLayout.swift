@@ -46,9 +46,12 @@ enum TileGeometry {
         return ((size - row) % size) * size + (size - col) % size
     }
 
-    /// Tile period in frame pixels for a frame of `height` lines.
-    static func period(forHeight height: Int) -> Double {
-        Double(size) * max(1.0, Double(height) / gridHeight)
+    /// Tile period in frame pixels: `size * height / 720` from 720 lines up, `size` below, and the frame's
+    /// smaller side (at least 128) when that is under `size`, so that small frames still hold a whole tile.
+    static func period(width: Int, height: Int) -> Double {
+        if Double(height) >= gridHeight { return Double(size) * Double(height) / gridHeight }
+        let side = min(width, height)
+        return side >= size ? Double(size) : Double(max(128, side))
     }
 }
 

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Markdown tables from robustness.sh / iwm_robustness.sh / false_positives.sh output.
+usage: summarize.py robust RESULTS.jsonl...   |   summarize.py fp FP.jsonl...
+"""
+import json, sys, collections
+
+def load(paths):
+    rows = []
+    for p in paths:
+        for line in open(p):
+            line = line.strip()
+            if line.startswith("{"):
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError:
+                    pass
+    return rows
+
+def robust(paths):
+    rows = load(paths)
+    q = [r for r in rows if r.get("kind") == "quality"]
+    print("| clip | PSNR-Y (dB) | SSIM-Y | max abs change | embed fps (in harness) |")
+    print("|---|---|---|---|---|")
+    for r in q:
+        print(f"| {r['clip']} | {r['psnr_y']:.2f} | {r['ssim_y']:.4f} | {r.get('max_abs', '-')} | {r['embed_fps']} |")
+    d = [r for r in rows if r.get("kind") == "detect"]
+    by = collections.OrderedDict()
+    for r in d:
+        name = r["file"].replace(".mp4", "")
+        by.setdefault(name, []).append(r)
+    print()
+    ours = "present" in (d[0] if d else {})
+    if ours:
+        print("| attack | clips | payload exact | present (p <= 1e-6) | min z (best window) | clips failing payload |")
+        print("|---|---|---|---|---|---|")
+    else:
+        print("| attack | clips | payload exact (majority over frames) | mean per-frame bit accuracy |")
+        print("|---|---|---|---|")
+    order = ["marked"] + sorted(k for k in by if k != "marked")
+    for k in order:
+        if k not in by:
+            continue
+        rs = by[k]
+        n = len(rs)
+        ok = sum(1 for r in rs if r["payload_ok"])
+        if ours:
+            pres = sum(1 for r in rs if r["present"])
+            minz = min(max(r["z"]) for r in rs)
+            fails = ", ".join(r["clip"] for r in rs if not r["payload_ok"]) or "-"
+            print(f"| {k} | {n} | {ok}/{n} ({100*ok/n:.0f} %) | {pres}/{n} | {minz:.1f} | {fails} |")
+        else:
+            acc = sum(r["bit_acc"] for r in rs) / n
+            print(f"| {k} | {n} | {ok}/{n} ({100*ok/n:.0f} %) | {acc:.3f} |")
+
+def fp(paths):
+    rows = [r for r in load(paths) if r.get("windows", 0) > 0]
+    pairs = sum(r["keys"] for r in rows)
+    present = sum(r["present"] for r in rows)
+    windows = sum(r["keys"] * r["windows"] for r in rows)
+    minp = min(r["min_p"] for r in rows)
+    maxz = max(r["max_z_first25"] for r in rows)
+    print(f"| files | clip x key pairs | window x key tests | called present | smallest clip p-value | largest null z (25 keys/file) |")
+    print("|---|---|---|---|---|---|")
+    print(f"| {len(rows)} | {pairs} | {windows} | {present} | {minp:.3g} | {maxz:.2f} |")
+
+if __name__ == "__main__":
+    {"robust": robust, "fp": fp}[sys.argv[1]](sys.argv[2:])

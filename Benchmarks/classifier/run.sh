@@ -17,7 +17,7 @@ for clip in "${CLIPS[@]}"; do
         -of csv=p=0 "$clip" | tr ',' ' ')
     FPSN=$(python3 -c "print(round($FPS, 2))" 2>/dev/null || echo "$FPS")
     t0=$(date +%s.%N)
-    ffmpeg -v error -i "$clip" -frames:v 48 -f rawvideo -pix_fmt yuv420p "$TMP/f.yuv"
+    ffmpeg -v error -y -i "$clip" -frames:v 48 -f rawvideo -pix_fmt yuv420p "$TMP/f.yuv"
     t1=$(date +%s.%N)
     N=$(( $(stat -c %s "$TMP/f.yuv") / (W * H * 3 / 2) ))
     t2=$(date +%s.%N)
@@ -32,4 +32,4 @@ n = int(n); t0, t1, t2, t3, t4 = map(float, (t0, t1, t2, t3, t4))
 print(f"{clip:<28} {size:>10} {n:>6} {n/(t3-t2):>14.1f} {n/(t4-t3):>14.1f} {float(fps):>12.2f} {n/(t1-t0):>12.1f}")
 PY
 done
-echo "(2 shared vCPUs; one process; classify = features + model + decision on ${ARTIFACT_FRAMES:-48} frames)"
+echo "(2 shared vCPUs; one process; classify = features + model + decision on the first 48 frames; decode = ffmpeg CLI to raw yuv420p)"

@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 DATA = os.path.join(HERE, "data")
 FRAMES = 24            # frames per source clip = 3 segments of 8
-ESRGAN_FRAMES = 16     # Real-ESRGAN x4plus is slow on CPU (~1.3 s per 64x64 input): 2 segments
+ESRGAN_FRAMES = 8      # Real-ESRGAN x4plus is slow on CPU (1.3 s per 64x64 input idle, ~15 s shared): 1 segment
 FPS = 25
 SEED = 20261125
 
@@ -124,16 +124,16 @@ def build_ae(kind):
         raise ValueError(kind)
 
     return nn.Sequential(
-        nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(),
-        nn.Conv2d(32, 48, 4, stride=2, padding=1), nn.ReLU(),
-        nn.Conv2d(48, 64, 4, stride=2, padding=1), nn.ReLU(),
-        up(64, 48), nn.ReLU(),
-        up(48, 32), nn.ReLU(),
-        nn.Conv2d(32, 3, 3, padding=1),
+        nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(16, 24, 4, stride=2, padding=1), nn.ReLU(),
+        nn.Conv2d(24, 32, 4, stride=2, padding=1), nn.ReLU(),
+        up(32, 24), nn.ReLU(),
+        up(24, 16), nn.ReLU(),
+        nn.Conv2d(16, 3, 3, padding=1),
     )
 
 
-def train_aes(clips, steps=1200):
+def train_aes(clips, steps=400, batch_size=8, patch=48):
     import torch
     torch.set_num_threads(2)
     torch.manual_seed(SEED)
@@ -149,17 +149,19 @@ def train_aes(clips, steps=1200):
         t0 = time.time()
         for step in range(steps):
             batch = []
-            for _ in range(16):
+            for _ in range(batch_size):
                 clip = pool[rng.integers(len(pool))]
                 f = clip[rng.integers(len(clip))]
-                y = rng.integers(0, f.shape[0] - 64 + 1)
-                x = rng.integers(0, f.shape[1] - 64 + 1)
-                batch.append(f[y:y + 64, x:x + 64])
+                y = rng.integers(0, f.shape[0] - patch + 1)
+                x = rng.integers(0, f.shape[1] - patch + 1)
+                batch.append(f[y:y + patch, x:x + patch])
             xb = torch.from_numpy(np.stack(batch)).permute(0, 3, 1, 2).float() / 255
             loss = (net(xb) - xb).abs().mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
+            if step % 200 == 0:
+                log(f"ae_{kind} step {step} L1 {loss.item():.4f}")
         log(f"ae_{kind}: {steps} steps, final L1 {loss.item():.4f}, {time.time() - t0:.0f}s")
         torch.save(net.state_dict(), path)
         info[kind] = {"steps": steps, "final_l1": float(loss.item()), "seconds": round(time.time() - t0)}
@@ -261,6 +263,9 @@ def make_robust(src, kind, out):
 def samples(clips, cgi):
     for cid, source in clips:
         for v in ["real"] + CONTROLS + GENERATORS:
+            # x4plus only on one clip per source (CPU budget).
+            if v == "esrgan_x4plus" and not (cid.endswith("pan0") or cid.endswith("seg0")):
+                continue
             yield cid, source, v
     for cid in cgi:
         yield cid, "bigbuckbunny", "cgi"
@@ -269,7 +274,10 @@ def samples(clips, cgi):
 def make_all(clips, cgi, only=None):
     os.makedirs(os.path.join(DATA, "mp4"), exist_ok=True)
     cache = {}
-    for cid, source, v in samples(clips, cgi):
+    order = list(samples(clips, cgi))
+    if os.environ.get("ASSAY_REVERSE"):   # a second worker can walk the list from the other end
+        order.reverse()
+    for cid, source, v in order:
         if only and not any(v.startswith(o) for o in only):
             continue
         out = os.path.join(DATA, "mp4", f"{cid}__{v}.mp4")
@@ -281,7 +289,7 @@ def make_all(clips, cgi, only=None):
             make_variant(cid, v, cache[cid], out + ".part.mp4")
             os.replace(out + ".part.mp4", out)
             log(f"{cid}__{v} {time.time() - t0:.1f}s")
-        if v == "cgi":
+        if v == "cgi" or v in CONTROLS:   # robustness copies of real and generated clips only
             continue
         for r in ROBUST:
             rout = os.path.join(DATA, "mp4", f"{cid}__{v}__{r}.mp4")
@@ -294,7 +302,7 @@ def make_all(clips, cgi, only=None):
 def extract_features(clips, cgi, binary):
     meta = {}
     for cid, source, v in samples(clips, cgi):
-        for r in [None] + ([] if v == "cgi" else ROBUST):
+        for r in [None] + ([] if v == "cgi" or v in CONTROLS else ROBUST):
             name = f"{cid}__{v}" + (f"__{r}" if r else "")
             meta[name] = dict(clip=cid, source=source, fold=FOLDS.get(source, -1), variant=v, robust=r,
                               label=1 if v in GENERATORS else 0)
@@ -329,6 +337,13 @@ def main():
         train_aes(clips)
         make_all(clips, cgi, only=["real", "cgi", "rescale", "lanczos", "denoise", "sharpen", "reencode",
                                    "esrgan_animev3", "ae_"])
+    if stage == "ae-variants":
+        make_all(clips, cgi, only=["ae_"])
+    if stage == "base":    # real, controls, CGI and animevideov3 (no autoencoders)
+        make_all(clips, cgi, only=["real", "cgi", "rescale", "lanczos", "denoise", "sharpen", "reencode",
+                                   "esrgan_animev3"])
+    if stage == "esrgan":  # the slow Real-ESRGAN x4plus samples only
+        make_all(clips, cgi, only=["esrgan_x4plus"])
     if stage in ("all", "features", "fast"):
         binary = os.path.join(ROOT, ".build", "release", "assay-features")
         extract_features(clips, cgi, binary)

@@ -32,9 +32,9 @@ RNG = np.random.default_rng(1234)
 
 # Abstention limits (also shipped in calibration.json; the Swift runtime applies the same rules).
 ABSTENTION = dict(
-    minimumUsableTilesPerFrame=3.0,
-    maximumBlockiness=0.35,
-    maximumFlatFraction=0.40,
+    minimumUsableTilesPerFrame=6.0,  # 176x144 (4 tiles) is too little evidence: inconclusive
+    maximumBlockiness=0.30,  # 8-phase vs 4-phase block edges; CRF 35 re-encodes reach 0.49
+    maximumFlatFraction=0.75,  # real footage with sky reaches 0.45 here; cartoons and screens are above 0.8
     minimumChromaSpread=1.0,
     maximumCombing=1.6,
     minimumUsableSegmentFraction=0.5,
@@ -62,10 +62,13 @@ def content_abstention(profile, a=ABSTENTION):
 
 
 def load():
-    rows = []
+    rows, seen = [], set()
     with open(os.path.join(HERE, "data", "features.jsonl")) as fh:
         for line in fh:
             r = json.loads(line)
+            if r["name"] in seen:     # resumed runs may append a clip twice
+                continue
+            seen.add(r["name"])
             for s in r["segments"]:
                 assert s["featureSetVersion"] == FEATURE_SET
             rows.append(r)
@@ -76,7 +79,7 @@ def segment_matrix(rows):
     X, y, owner = [], [], []
     for i, r in enumerate(rows):
         for s in r["segments"]:
-            if s["values"] is None or content_abstention(s["profile"]):
+            if s.get("values") is None or content_abstention(s["profile"]):
                 continue
             X.append(s["values"])
             y.append(r["label"])
@@ -102,7 +105,7 @@ def clip_statistic(model, row, msz_max):
     """(statistic or None, abstention reason or None) for one clip, mirroring the Swift decision."""
     logits, reasons = [], []
     for s in row["segments"]:
-        reason = content_abstention(s["profile"]) if s["values"] is not None else "unmeasurable"
+        reason = content_abstention(s["profile"]) if s.get("values") is not None else "unmeasurable"
         if reason is None:
             z = model.z([s["values"]])[0]
             if msz_max is not None and (np.mean(z ** 2) > msz_max or np.abs(z).max() > ABSTENTION["maximumAbsoluteZ"]):
@@ -259,7 +262,7 @@ def main():
                        abstention=ABSTENTION)
     ev = dict(
         modelID=MODEL_ID, featureSetVersion=FEATURE_SET, alpha=ALPHA,
-        data=dict(clips=len(rows), base_clips=len(base), segments_per_clip="3 (8 frames each; Real-ESRGAN x4plus: 2)",
+        data=dict(clips=len(rows), base_clips=len(base), segments_per_clip="3 (8 frames each; Real-ESRGAN x4plus: 1, on one clip per source)",
                   sources=sorted(FOLDS), folds=FOLDS, generators=present, controls=CONTROLS),
         leave_one_generator_out=logo,
         leave_one_generator_out_mean_auc=round(float(np.mean(aucs)), 4) if aucs else None,
@@ -281,6 +284,10 @@ def main():
             "tiny autoencoders",
         ],
     )
+    ae_info = os.path.join(HERE, "data", "ae_training.json")
+    if os.path.exists(ae_info):
+        with open(ae_info) as fh:
+            ev["data"]["autoencoders"] = json.load(fh)
     for name, obj in [("model.json", model), ("calibration.json", calibration), ("eval.json", ev)]:
         with open(os.path.join(HERE, name), "w") as fh:
             json.dump(obj, fh, indent=1)

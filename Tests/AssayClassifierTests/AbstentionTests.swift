@@ -99,3 +99,23 @@ struct AbstentionTests {
         #expect(analysis.evidence.decision == .noArtifactsFound)
     }
 }
+
+@Suite("Bounded work")
+struct BoundedWorkTests {
+    @Test("a huge two-frame clip is analysed with bounded tiles and a decision, without crashing")
+    func hugeFrames() throws {
+        let dir = try ModelFolder.make()
+        let c = try ArtifactClassifier(modelDirectory: dir.url.path)
+        let (w, h) = (3840, 2176)
+        var g = SyntheticFrames.Generator(state: 77)
+        let frames = try (0..<2).map { i in
+            let luma = (0..<(w * h)).map { p in Double((p % w + p / w) % 200) + g.next() * 20 }
+            return try SyntheticFrames.frame(luma: luma, width: w, height: h, index: i)
+        }
+        let analysis = try c.analyse(frames: frames)
+        #expect(analysis.segments.count == 1)
+        let profile = try #require(analysis.segments.first?.features.profile)
+        #expect(profile.usableTiles <= c.extractor.maximumTilesPerFrame)  // one analysed frame
+        #expect(analysis.evidence.decision != .artifacts)  // neutral test model: logit 0, p = 0.75
+    }
+}

@@ -20,8 +20,11 @@ struct TileGrid: Sendable {
     /// Usable tiles (not flat, not clipped) of `luma`, at most `limit`, picked evenly and deterministically.
     static func usableTiles(of luma: Plane, limit: Int) -> (usable: [(x: Int, y: Int)], total: Int) {
         let all = allTiles(width: luma.width, height: luma.height)
+        // Bound the work on huge frames: test at most 16 × limit evenly spread candidates.
+        let cap = max(limit, 1) * 16
+        let candidates = all.count > cap ? (0..<cap).map { all[$0 * all.count / cap] } : all
         var usable: [(x: Int, y: Int)] = []
-        for t in all where isUsable(luma, x: t.x, y: t.y) { usable.append(t) }
+        for t in candidates where isUsable(luma, x: t.x, y: t.y) { usable.append(t) }
         guard usable.count > limit, limit > 0 else { return (usable, all.count) }
         let picked = (0..<limit).map { usable[$0 * usable.count / limit] }
         return (picked, all.count)

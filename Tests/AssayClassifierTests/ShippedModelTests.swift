@@ -1,0 +1,77 @@
+import AssayClassifier
+import AssayCore
+import AssayTestSupport
+import Foundation
+import Testing
+
+/// The model shipped under `Classifiers/` on real fixture clips, decoded with the ffmpeg CLI.
+@Suite("Shipped model")
+struct ShippedModelTests {
+    /// Decodes the first `count` frames of a bundled clip to yuv420p frames with the ffmpeg CLI.
+    static func decode(_ name: String, count: Int) throws -> [Frame] {
+        let ffmpeg = try #require(Subprocess.which("ffmpeg"))
+        let ffprobe = try #require(Subprocess.which("ffprobe"))
+        let path = TestFixtures.bundled(name).path
+        let probe = try Subprocess.run(ffprobe, [
+            "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", path,
+        ])
+        let dims = probe.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap {
+            Int($0)
+        }
+        try #require(dims.count == 2)
+        let (w, h) = (dims[0], dims[1])
+        let raw = try Subprocess.run(ffmpeg, [
+            "-v", "error", "-i", path, "-frames:v", String(count), "-f", "rawvideo", "-pix_fmt", "yuv420p", "-",
+        ])
+        try #require(raw.status == 0)
+        let bytes = [UInt8](raw.stdout)
+        let c = Frame.chromaSize(width: w, height: h)
+        let size = w * h + 2 * c.width * c.height
+        return try (0..<(bytes.count / size)).map { i in
+            let base = i * size
+            return try Frame(
+                luma: Plane(width: w, height: h, samples: Array(bytes[base..<(base + w * h)])),
+                cb: Plane(width: c.width, height: c.height,
+                          samples: Array(bytes[(base + w * h)..<(base + w * h + c.width * c.height)])),
+                cr: Plane(width: c.width, height: c.height,
+                          samples: Array(bytes[(base + w * h + c.width * c.height)..<(base + size)])),
+                time: MediaTime(seconds: Double(i) / 25), duration: MediaTime(seconds: 0.04), index: i)
+        }
+    }
+
+    @Test("the shipped model loads and matches this build's feature set")
+    func loads() throws {
+        let c = try ArtifactClassifier(modelDirectory: ModelFolder.shipped.path)
+        #expect(c.modelID == ArtifactClassifier.defaultModelID)
+        #expect(c.model.featureSetVersion == FeatureSet.version)
+        // The null must be large enough that p ≤ alpha is reachable at all.
+        #expect(1 / Double(c.calibration.nullStatistics.count + 1) <= c.calibration.alpha)
+    }
+
+    @Test("classifies a fixture clip with a decision consistent with its calibration",
+          arguments: ["carphone.mp4", "bikes.mp4"])
+    func classifiesFixture(name: String) throws {
+        let c = try ArtifactClassifier(modelDirectory: ModelFolder.shipped.path)
+        let frames = try Self.decode(name, count: 16)
+        #expect(frames.count == 16)
+        let analysis = try c.analyse(frames: frames)
+        let e = analysis.evidence
+        #expect(e.modelID == ArtifactClassifier.defaultModelID)
+        #expect(analysis.segments.count == 2)
+        if e.decision == .inconclusive {
+            #expect(analysis.abstention != nil)
+            #expect(!e.reasons.isEmpty)
+        } else {
+            let statistic = try #require(analysis.statistic)
+            let p = try #require(e.pValue)
+            #expect(p == c.calibration.pValue(of: statistic))
+            #expect((e.decision == .artifacts) == (p <= c.calibration.alpha))
+            let score = try #require(e.score)
+            #expect(score >= 0 && score <= 1)
+            #expect(e.reasons.first?.hasPrefix("p = ") == true)
+            #expect(!e.segments.isEmpty)
+            // Real camera footage: the calibrated lane must not call it generated.
+            #expect(e.decision == .noArtifactsFound, "\(name): \(e.reasons)")
+        }
+    }
+}

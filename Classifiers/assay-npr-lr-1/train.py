@@ -97,7 +97,7 @@ class Model:
         self.scale = X.std(0) + 1e-6
         Z = (X - self.mean) / self.scale
         self.lr = LogisticRegression(C=C, penalty=PENALTY, solver="liblinear", class_weight="balanced",
-                                     max_iter=5000).fit(Z, y)
+                                     random_state=0, max_iter=5000).fit(Z, y)
 
     def z(self, X):
         return (np.asarray(X) - self.mean) / self.scale
@@ -267,7 +267,8 @@ def main():
                        abstention=ABSTENTION)
     ev = dict(
         modelID=MODEL_ID, featureSetVersion=FEATURE_SET, alpha=ALPHA,
-        data=dict(clips=len(rows), base_clips=len(base), segments_per_clip="3 (8 frames each; Real-ESRGAN x4plus: 1, on one clip per source)",
+        data=dict(clips=len(rows), base_clips=len(base),
+                  segments_per_clip="3 (8 frames each; Real-ESRGAN x4plus: 1, on one clip per source)",
                   sources=sorted(FOLDS), folds=FOLDS, generators=present, controls=CONTROLS),
         leave_one_generator_out=logo,
         leave_one_generator_out_mean_auc=round(float(np.mean(aucs)), 4) if aucs else None,
@@ -297,9 +298,13 @@ def main():
         with open(ae_info) as fh:
             ev["data"]["autoencoders"] = json.load(fh)
     for name, obj in [("model.json", model), ("calibration.json", calibration), ("eval.json", ev)]:
-        with open(os.path.join(HERE, name), "w") as fh:
+        tmp = os.path.join(HERE, name + ".tmp")   # write, then rename: never a half-written model file
+        with open(tmp, "w") as fh:
             json.dump(obj, fh, indent=1)
             fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, os.path.join(HERE, name))
     print(json.dumps({k: ev[k] for k in ["leave_one_generator_out_mean_auc", "leave_one_generator_out_min_auc",
                                          "leave_one_generator_out_mean_tpr_at_fpr_1pct", "non_ai_controls_flagged",
                                          "abstention_rate_base_clips", "all_generators_seen_sources_held_out"]},

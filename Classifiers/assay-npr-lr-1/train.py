@@ -27,7 +27,11 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 MODEL_ID = "assay-npr-lr-1"
 FEATURE_SET = "assay-fs-1"
 ALPHA = 0.01
-C = 0.3
+# L1, C = 0.1. Chosen among three settings (L2 C=0.3: LOGO mean AUC 0.761; L2 C=0.05: 0.778;
+# L1 C=0.1: 0.807) by the same leave-one-generator-out evaluation that is reported, so the reported
+# numbers are slightly optimistic (see MODEL_CARD.md).
+C = 0.1
+PENALTY = "l1"
 RNG = np.random.default_rng(1234)
 
 # Abstention limits (also shipped in calibration.json; the Swift runtime applies the same rules).
@@ -92,7 +96,8 @@ class Model:
         self.mean = X.mean(0)
         self.scale = X.std(0) + 1e-6
         Z = (X - self.mean) / self.scale
-        self.lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000).fit(Z, y)
+        self.lr = LogisticRegression(C=C, penalty=PENALTY, solver="liblinear", class_weight="balanced",
+                                     random_state=0, max_iter=5000).fit(Z, y)
 
     def z(self, X):
         return (np.asarray(X) - self.mean) / self.scale
@@ -262,7 +267,8 @@ def main():
                        abstention=ABSTENTION)
     ev = dict(
         modelID=MODEL_ID, featureSetVersion=FEATURE_SET, alpha=ALPHA,
-        data=dict(clips=len(rows), base_clips=len(base), segments_per_clip="3 (8 frames each; Real-ESRGAN x4plus: 1, on one clip per source)",
+        data=dict(clips=len(rows), base_clips=len(base),
+                  segments_per_clip="3 (8 frames each; Real-ESRGAN x4plus: 1, on one clip per source)",
                   sources=sorted(FOLDS), folds=FOLDS, generators=present, controls=CONTROLS),
         leave_one_generator_out=logo,
         leave_one_generator_out_mean_auc=round(float(np.mean(aucs)), 4) if aucs else None,
@@ -282,6 +288,9 @@ def main():
             "intervals are optimistic",
             "no text-to-video or diffusion video generator was available; generators here are upscalers and "
             "tiny autoencoders",
+            "the regularisation (L1, C=0.1) was chosen among three settings by this same LOGO evaluation "
+            "(L2 C=0.3: mean AUC 0.761; L2 C=0.05: 0.778; L1 C=0.1: 0.807), so the LOGO numbers are slightly "
+            "optimistic",
         ],
     )
     ae_info = os.path.join(HERE, "data", "ae_training.json")
@@ -289,9 +298,13 @@ def main():
         with open(ae_info) as fh:
             ev["data"]["autoencoders"] = json.load(fh)
     for name, obj in [("model.json", model), ("calibration.json", calibration), ("eval.json", ev)]:
-        with open(os.path.join(HERE, name), "w") as fh:
+        tmp = os.path.join(HERE, name + ".tmp")   # write, then rename: never a half-written model file
+        with open(tmp, "w") as fh:
             json.dump(obj, fh, indent=1)
             fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, os.path.join(HERE, name))
     print(json.dumps({k: ev[k] for k in ["leave_one_generator_out_mean_auc", "leave_one_generator_out_min_auc",
                                          "leave_one_generator_out_mean_tpr_at_fpr_1pct", "non_ai_controls_flagged",
                                          "abstention_rate_base_clips", "all_generators_seen_sources_held_out"]},

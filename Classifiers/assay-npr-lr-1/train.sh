@@ -15,3 +15,4 @@ fi
 swift build -c release --product assay-features
 nice -n 15 "$VENV/bin/python" "$HERE/make_data.py" all
 nice -n 15 "$VENV/bin/python" "$HERE/train.py"
+nice -n 15 "$VENV/bin/python" "$HERE/check_runtime.py"

@@ -164,7 +164,8 @@ public struct ArtifactClassifier: Sendable {
         ]
         for (group, value) in ordered.prefix(3) {
             let direction = value >= 0 ? "towards artifacts" : "towards real"
-            reasons.append("\(group.rawValue) \(value >= 0 ? "+" : "")\(Self.format(value)) \(direction): \(group.summary)")
+            let signed = "\(value >= 0 ? "+" : "")\(Self.format(value))"
+            reasons.append("\(group.rawValue) \(signed) \(direction): \(group.summary)")
         }
         reasons += abstentionNotes
         return ClassifierAnalysis(

@@ -11,9 +11,9 @@ struct AbstentionTests {
         return try ArtifactClassifier(modelDirectory: dir.url.path)
     }
 
-    func expectInconclusive(_ frames: [Frame], _ reason: AbstentionReason, sourceLocation: SourceLocation = #_sourceLocation)
-        throws
-    {
+    func expectInconclusive(
+        _ frames: [Frame], _ reason: AbstentionReason, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let analysis = try classifier().analyse(frames: frames)
         #expect(analysis.evidence.decision == .inconclusive, sourceLocation: sourceLocation)
         #expect(analysis.evidence.score == nil, sourceLocation: sourceLocation)
@@ -53,7 +53,9 @@ struct AbstentionTests {
         for i in 0..<8 {
             let a = SyntheticFrames.texture(width: 192, height: 128, seed: 50 + UInt64(i))
             var woven = a
-            for y in stride(from: 1, to: 128, by: 2) { for x in 0..<192 { woven[y * 192 + x] = a[y * 192 + (x + 6) % 192] } }
+            for y in stride(from: 1, to: 128, by: 2) {
+                for x in 0..<192 { woven[y * 192 + x] = a[y * 192 + (x + 6) % 192] }
+            }
             frames.append(try SyntheticFrames.frame(luma: woven, width: 192, height: 128, index: i))
         }
         try expectInconclusive(frames, .interlaced)

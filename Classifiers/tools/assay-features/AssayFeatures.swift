@@ -77,7 +77,8 @@ struct AssayFeatures {
             guard let y = try? Plane(width: width, height: height, samples: Array(bytes[0..<lumaCount])),
                 let u = try? Plane(width: c.width, height: c.height,
                                    samples: Array(bytes[lumaCount..<(lumaCount + chromaCount)])),
-                let v = try? Plane(width: c.width, height: c.height, samples: Array(bytes[(lumaCount + chromaCount)...])),
+                let v = try? Plane(width: c.width, height: c.height,
+                                   samples: Array(bytes[(lumaCount + chromaCount)...])),
                 let frame = try? Frame(luma: y, cb: u, cr: v, time: MediaTime(seconds: Double(index) / fps),
                                        duration: MediaTime(seconds: 1 / fps), index: index)
             else { return nil }

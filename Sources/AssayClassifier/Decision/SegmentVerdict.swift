@@ -53,7 +53,8 @@ public enum AbstentionReason: String, Sendable, Hashable, Codable, CaseIterable 
         case .grayscale: "grayscale video (no chroma); the model was trained on colour footage only"
         case .tooFewTiles: "too few textured 64×64 tiles to measure"
         case .heavyCompression: "heavy compression (strong 8×8 block edges) masks generation traces"
-        case .syntheticContent: "large flat areas typical of CGI, animation or screen content, which the model was not trained on"
+        case .syntheticContent:
+            "large flat areas typical of CGI, animation or screen content, which the model was not trained on"
         case .interlaced: "interlaced (combed) frames; deinterlace before classifying"
         case .outOfDistribution: "features far outside the range seen in training"
         case .unmeasurable: "features could not be measured"

@@ -214,7 +214,8 @@ struct SpatialAccumulator {
         for v in 0..<Self.n {
             for u in 0..<Self.n {
                 let r = radius(u, v)
-                if r >= 24 { high += residualSpectrum[v * Self.n + u] } else if r >= 4 { mid += residualSpectrum[v * Self.n + u] }
+                let p = residualSpectrum[v * Self.n + u]
+                if r >= 24 { high += p } else if r >= 4 { mid += p }
             }
         }
         let highBand = log((high + eps) / (mid + eps))
@@ -240,7 +241,8 @@ struct SpatialAccumulator {
         let rsOff = maxPeak(resamplingSpectrum, minRadius: 6, offGridOnly: true)
         return [
             h2, v2, p4, sd2, blockContrast,
-            nyq.reduce(0, +) / Double(nyq.count), quarter.reduce(0, +) / Double(quarter.count), peakMax, highBand, slope,
+            nyq.reduce(0, +) / Double(nyq.count), quarter.reduce(0, +) / Double(quarter.count), peakMax, highBand,
+            slope,
             noiseStd, kurt, ac1, ac2, flatTexture,
             lumaChroma, cbcr, chromaRatio,
             rsMax, rsOff,

@@ -32,7 +32,8 @@ struct TemporalAnalyzer {
                     var x = t.x + 1
                     while x < t.x + s - 1 {
                         let i = y * w + x
-                        let e = Double(p[i]) - 0.25 * (Double(p[i - 1]) + Double(p[i + 1]) + Double(p[i - w]) + Double(p[i + w]))
+                        let neighbours = Double(p[i - 1]) + Double(p[i + 1]) + Double(p[i - w]) + Double(p[i + w])
+                        let e = Double(p[i]) - 0.25 * neighbours
                         total += e * e
                         count += 1
                         x += 2
@@ -86,7 +87,8 @@ struct TemporalAnalyzer {
                                 for xx in bx..<(bx + b) { sad += abs(Int(cur[rc + xx]) - Int(prev[rp + xx])) }
                                 if sad >= bestSAD { break }
                             }
-                            if sad < bestSAD || (sad == bestSAD && dx * dx + dy * dy < bestDX * bestDX + bestDY * bestDY) {
+                            let shorter = dx * dx + dy * dy < bestDX * bestDX + bestDY * bestDY
+                            if sad < bestSAD || (sad == bestSAD && shorter) {
                                 bestSAD = sad
                                 bestDX = dx
                                 bestDY = dy

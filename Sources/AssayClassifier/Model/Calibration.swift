@@ -52,11 +52,13 @@ public struct Calibration: Sendable, Hashable {
         let doc = try ModelFiles.decode(Document.self, at: path)
         let location = InputLocation(path: path)
         guard doc.schema == 1 else {
-            throw ClassifierError.malformedModel("calibration schema \(doc.schema) is not supported", location: location)
+            throw ClassifierError.malformedModel(
+                "calibration schema \(doc.schema) is not supported", location: location)
         }
         guard doc.featureSetVersion == FeatureSet.version else {
             throw ClassifierError.featureSetMismatch(
-                "calibration is for feature set '\(doc.featureSetVersion)', this build extracts '\(FeatureSet.version)'",
+                "calibration is for feature set '\(doc.featureSetVersion)', "
+                    + "this build extracts '\(FeatureSet.version)'",
                 location: location)
         }
         guard doc.statistic == "mean-segment-logit" else {

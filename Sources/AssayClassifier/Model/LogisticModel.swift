@@ -34,14 +34,16 @@ public struct LogisticModel: Sendable, Hashable {
         let doc = try ModelFiles.decode(Document.self, at: path)
         let location = InputLocation(path: path)
         guard doc.schema == 1 else {
-            throw ClassifierError.malformedModel("model schema \(doc.schema) is not supported (expected 1)", location: location)
+            throw ClassifierError.malformedModel(
+                "model schema \(doc.schema) is not supported (expected 1)", location: location)
         }
         guard doc.kind == "logistic-regression" else {
             throw ClassifierError.unsupportedModelKind("model kind '\(doc.kind)' is not supported", location: location)
         }
         guard doc.featureSetVersion == FeatureSet.version else {
             throw ClassifierError.featureSetMismatch(
-                "model was trained on feature set '\(doc.featureSetVersion)', this build extracts '\(FeatureSet.version)'",
+                "model was trained on feature set '\(doc.featureSetVersion)', "
+                    + "this build extracts '\(FeatureSet.version)'",
                 location: location)
         }
         guard doc.featureNames == FeatureSet.names else {

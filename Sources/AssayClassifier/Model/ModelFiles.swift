@@ -30,7 +30,8 @@ enum ModelFiles {
             throw ClassifierError.modelNotFound("cannot read \(path): \(error)", location: location)
         }
         guard data.count <= maximumFileSize else {
-            throw ClassifierError.malformedModel("file grew past \(maximumFileSize) bytes while reading", location: location)
+            throw ClassifierError.malformedModel(
+                "file grew past \(maximumFileSize) bytes while reading", location: location)
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
@@ -45,7 +46,8 @@ enum ModelFiles {
 
     static func requireFinite(_ values: [Double], _ what: String, path: String) throws {
         guard values.allSatisfy(\.isFinite) else {
-            throw ClassifierError.malformedModel("\(what) holds a non-finite value", location: InputLocation(path: path))
+            throw ClassifierError.malformedModel(
+                "\(what) holds a non-finite value", location: InputLocation(path: path))
         }
     }
 }

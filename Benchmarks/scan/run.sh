@@ -16,7 +16,7 @@ corpus="$work/corpus-$n"
 if [ ! -f "$corpus/.done" ]; then
   rm -rf "$corpus"; mkdir -p "$corpus"
   q=$((n / 4))
-  for i in $(seq 0 $((n - q - 1))); do   # distinct 2 s 320x240 clips
+  for i in $(seq 0 $((n - 1))); do   # distinct 2 s 320x240 clips (the last quarter stays unsigned)
     nice -n 5 ffmpeg -nostdin -v error -y -f lavfi -i "testsrc2=size=320x240:rate=25" -t 2 \
       -vf "drawbox=x=$((i % 300)):y=$(((i * 7) % 220)):w=20:h=20:color=white:t=fill" -c:v libx264 -preset ultrafast "$corpus/src-$i.mp4"
   done

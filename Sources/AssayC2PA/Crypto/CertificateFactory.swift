@@ -34,21 +34,8 @@ public enum CertificateFactory {
     ) throws -> Identity {
         let rsaBits = algorithm == .ps384 ? 3072 : algorithm == .ps512 ? 4096 : 2048
         let key = try CryptoKey.generate(for: algorithm, rsaBits: rsaBits)
-        let x = try newCertificate(subject: (commonName, organization), key: key, days: days)
-        try OpenSSL.check(
-            X509_set_issuer_name(x.raw, X509_get_subject_name(issuer.certificate.raw)),
-            "X509_set_issuer_name")
-        try addExtensions(
-            to: x, issuer: issuer.certificate,
-            [
-                (NID_basic_constraints, "critical,CA:FALSE"),
-                (NID_key_usage, "critical,digitalSignature"),
-                (NID_ext_key_usage, "emailProtection,1.3.6.1.5.5.7.3.36"),
-                (NID_subject_key_identifier, "hash"),
-                (NID_authority_key_identifier, "keyid:always"),
-            ])
-        try sign(x, with: issuer.key)
-        return Identity(certificate: x, key: key)
+        return try makeEndEntity(commonName: commonName, organization: organization, key: key, issuer: issuer,
+                                 extendedKeyUsage: "emailProtection,1.3.6.1.5.5.7.3.36", days: days)
     }
 
     /// Makes an RFC 3161 time-stamping certificate (critical EKU timeStamping), issued by `issuer`.
@@ -56,7 +43,14 @@ public enum CertificateFactory {
         commonName: String, organization: String, issuer: Identity,
         days: Int = 3650
     ) throws -> Identity {
-        let key = try CryptoKey.generate(for: .es256)
+        try makeEndEntity(commonName: commonName, organization: organization, key: try CryptoKey.generate(for: .es256),
+                          issuer: issuer, extendedKeyUsage: "critical,timeStamping", days: days)
+    }
+
+    /// An end-entity certificate (CA:FALSE, KU digitalSignature, SKI, AKI) with the given EKU.
+    private static func makeEndEntity(
+        commonName: String, organization: String, key: CryptoKey, issuer: Identity, extendedKeyUsage: String, days: Int
+    ) throws -> Identity {
         let x = try newCertificate(subject: (commonName, organization), key: key, days: days)
         try OpenSSL.check(
             X509_set_issuer_name(x.raw, X509_get_subject_name(issuer.certificate.raw)),
@@ -66,7 +60,7 @@ public enum CertificateFactory {
             [
                 (NID_basic_constraints, "critical,CA:FALSE"),
                 (NID_key_usage, "critical,digitalSignature"),
-                (NID_ext_key_usage, "critical,timeStamping"),
+                (NID_ext_key_usage, extendedKeyUsage),
                 (NID_subject_key_identifier, "hash"),
                 (NID_authority_key_identifier, "keyid:always"),
             ])

@@ -92,6 +92,19 @@ struct LabelScanEndToEndTests {
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before)
         print("label kill test: \(complete) of 8 runs finished before their kill; every finished output verified")
+        // The manifest repository survived every kill: SQLite's own check passes, and no row exists
+        // without its output (rows are inserted after the output is committed, in one transaction).
+        let db = e.path("data/assay/manifests.sqlite")
+        if FileManager.default.fileExists(atPath: db) {
+            let check = try Subprocess.run("/usr/bin/env", ["python3", "-c", """
+                import sqlite3, sys
+                c = sqlite3.connect(sys.argv[1])
+                print(c.execute('pragma integrity_check').fetchone()[0], c.execute('select count(*) from manifest').fetchone()[0])
+                """, db])
+            let parts = check.stdoutText.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(parts.first == "ok", "\(check.stdoutText)\(check.stderrText)")
+            #expect(Int(parts.last ?? "") ?? Int.max <= complete)
+        }
     }
 
     @Test func scanKilledAndResumedScansEveryFileExactlyOnce() throws {

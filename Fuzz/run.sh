@@ -16,22 +16,22 @@ build() {
     (cd "$here" && swift build -c debug --sanitize fuzzer --sanitize address --scratch-path "$here/.build" \
         $(printf -- '--product %s ' "$@") 2>&1 | grep -E "error|warning: unre" >&2; exit "${PIPESTATUS[0]}")
 }
-# SwiftPM (6.3) now and then compiles some objects of a fresh fuzz build without the sanitizer
-# coverage pass (seen on about half of clean builds; which files varies). A fuzzer over such objects
-# finds nothing, so check objects of every module and rebuild clean until they are instrumented.
+# A fuzzer over objects without the coverage pass finds nothing: check objects of every module and
+# rebuild clean if they lack it (SwiftPM has been seen to leave it out).
 instrumented() {
     local o
     for o in AssayBMFF.build/BoxTree.swift.o AssayC2PA.build/CBOR.swift.o AssayArchive.build/ZipReader.swift.o \
              AssayCore.build/ContentID.swift.o; do
         [ -f "$here/.build/debug/$o" ] || continue
-        objdump -h "$here/.build/debug/$o" 2>/dev/null | grep -q sancov || return 1
+        # grep -c, not grep -q: under pipefail an early-exiting grep makes objdump die of SIGPIPE.
+        [ "$(objdump -h "$here/.build/debug/$o" 2>/dev/null | grep -c sancov)" -gt 0 ] || return 1
     done
     [ -f "$here/.build/debug/AssayBMFF.build/BoxTree.swift.o" ]
 }
 for t in "${targets[@]}"; do build "$t" || { echo "fuzz build of $t failed" >&2; exit 1; }; done
 for attempt in 1 2 3 4 5 6; do
     instrumented && break
-    echo "objects lack coverage instrumentation (SwiftPM flake); clean rebuild $attempt of 6" >&2
+    echo "objects lack coverage instrumentation; clean rebuild $attempt of 6" >&2
     rm -rf "$here/.build"; for t in "${targets[@]}"; do build "$t"; done
 done
 if ! instrumented; then

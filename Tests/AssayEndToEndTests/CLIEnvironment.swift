@@ -44,6 +44,20 @@ final class CLIEnvironment: @unchecked Sendable {
         return p.terminationStatus
     }
 
+    /// Starts the binary in the background with extra environment variables; the caller kills or waits.
+    func start(_ args: [String], environment extra: [String: String]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = args
+        var e = ProcessInfo.processInfo.environment
+        for (k, v) in env.merging(extra, uniquingKeysWith: { $1 }) { e[k] = v }
+        p.environment = e
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     static func ffmpeg(_ args: [String]) throws -> Data {
         let r = try Subprocess.run("/usr/bin/env", ["ffmpeg", "-nostdin", "-v", "error", "-y"] + args)
         guard r.status == 0 else { throw TestFixtures.FixtureError(message: "ffmpeg: \(r.stderrText)") }

@@ -107,6 +107,59 @@ struct LabelScanEndToEndTests {
         }
     }
 
+    /// SIGKILL exactly inside the repository's insert transaction (the debug build's fault-injection
+    /// point pauses after the row is written to the WAL and before the commit): the row must vanish
+    /// with the transaction, the earlier rows and SQLite's integrity must survive, and the next label
+    /// must write to the same repository.
+    @Test func repositoryKilledInsideTheInsertTransactionRollsBack() throws {
+        let e = try CLIEnvironment()
+        let input = e.path("input.mp4")
+        try FileManager.default.copyItem(atPath: try TestFixtures.generated("h264_aac.mp4").path, toPath: input)
+        let before = try Data(contentsOf: URL(fileURLWithPath: input))
+        let label = { (out: String) in
+            ["label", input, "-o", out, "--generator", "g", "--generator-version", "1", "--preset", "ultrafast"]
+        }
+        let first = try e.run(label(e.path("first.mp4")))
+        try #require(first.status == 0, "\(first.stderrText)")
+        let db = e.path("data/assay/manifests.sqlite")
+        let rows = {
+            try Subprocess.run("/usr/bin/env", ["python3", "-c", """
+                import sqlite3, sys
+                c = sqlite3.connect(sys.argv[1])
+                print(c.execute('pragma integrity_check').fetchone()[0])
+                for (cid,) in c.execute('select content_id from manifest order by inserted'): print(cid)
+                """, db]).stdoutText.split(separator: "\n").map(String.init)
+        }
+        let afterFirst = try rows()
+        try #require(afterFirst.count == 2 && afterFirst[0] == "ok", "\(afterFirst)")
+
+        let marker = e.path("paused")
+        let killed = try e.start(label(e.path("second.mp4")), environment: ["ASSAY_FAULT_PAUSE": "repository.insert:" + marker])
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: marker) && killed.isRunning && Date() < deadline { usleep(20_000) }
+        let reached = FileManager.default.fileExists(atPath: marker)
+        // Uncommitted frames of the paused transaction are in the write-ahead log at the moment of the kill.
+        let wal = (try? FileManager.default.attributesOfItem(atPath: db + "-wal")[.size] as? Int) ?? 0
+        kill(killed.processIdentifier, SIGKILL)
+        killed.waitUntilExit()
+        try #require(reached, "label never reached the insert transaction")
+        #expect(wal > 0, "the paused insert had written nothing to the WAL")
+        #expect(killed.terminationReason == .uncaughtSignal)
+
+        let afterKill = try rows()
+        #expect(afterKill == afterFirst, "the killed insert must roll back: \(afterKill) vs \(afterFirst)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before, "the input must be intact")
+        // The output is committed before the repository insert, so it is complete and verifies.
+        let v = try e.run(["verify", e.path("second.mp4"), "--no-classifier"])
+        #expect(v.status == 0, "\(v.stdoutText)")
+
+        let again = try e.run(label(e.path("third.mp4")))
+        #expect(again.status == 0, "\(again.stderrText)")
+        let afterAgain = try rows()
+        #expect(afterAgain.count == 3 && afterAgain.first == "ok" && afterAgain.dropLast() == afterFirst[...],
+                "\(afterAgain)")
+    }
+
     @Test func scanKilledAndResumedScansEveryFileExactlyOnce() throws {
         let e = try CLIEnvironment()
         let corpus = e.path("corpus")

@@ -12,7 +12,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let source = MemoryByteSource(bytes, name: "fuzz.mp4")
     if let report = try? ManifestValidator.validate(source: source, trust: trust) {
         _ = report.evidence
-        _ = report.json()
+        // The JSON report goes through Foundation's serializer, which costs more than the validation
+        // itself: exercise it on one input in eight (chosen by the input, so a crash reproduces).
+        if size % 8 == 0 { _ = report.json() }
         if report.state == .trusted { fatalError("a mutated file with no trust anchors cannot be Trusted") }
     }
     return 0

@@ -118,11 +118,7 @@ public struct TextReport: Sendable {
         return key + String(repeating: " ", count: pad) + value
     }
 
-    private func iso(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: d)
-    }
+    private func iso(_ d: Date) -> String { d.formatted(.iso8601) }
 }
 
 /// A p-value for people: `0.42`, `3.1e-12`, `< 1e-300`.

@@ -79,6 +79,7 @@ public final class ManifestRepository: Sendable {
                         record.manifestLabel, Data(record.manifestStore), record.signer, record.generator,
                         record.created.timeIntervalSince1970, record.outputSHA256, Date().timeIntervalSince1970,
                     ])
+                FaultInjection.pause(at: "repository.insert")
             }
         } catch {
             throw AssayError(.repository, "cannot store the manifest in \(path): \(error)")

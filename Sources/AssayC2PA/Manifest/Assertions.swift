@@ -92,11 +92,9 @@ public enum Assertions {
         return try? ContentID(hex: v)
     }
 
-    static func iso8601(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: d)
-    }
+    /// RFC 3339 / ISO 8601 internet date-time (`2026-11-25T03:00:57Z`). The format style is a value type:
+    /// unlike `ISO8601DateFormatter`, nothing is allocated per call and it is safe across threads.
+    static func iso8601(_ d: Date) -> String { d.formatted(.iso8601) }
 
-    static func parseISO8601(_ s: String) -> Date? { ISO8601DateFormatter().date(from: s) }
+    static func parseISO8601(_ s: String) -> Date? { try? Date(s, strategy: .iso8601) }
 }

@@ -151,6 +151,29 @@ import Testing
         #expect(expired.verdict.manifest?.failureCodes.contains("signingCredential.expired") == true,
                 "\(expired.verdict.manifest?.failureCodes ?? [])")
         #expect(expired.verdict.outcome == .untrusted)
+        // A file signed with a certificate whose EKU the verifier's policy does not allow (the signer's
+        // emailProtection + documentSigning, checked against an `allowed_ekus.txt` that lists serverAuth
+        // only): the credential is invalid for signing, so the manifest is Invalid, never Trusted.
+        let strict = try TemporaryDirectory()
+        let strictConfig = strict.path("config/assay").path
+        try FileManager.default.createDirectory(atPath: strictConfig, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: env.environment["XDG_CONFIG_HOME"]! + "/assay/trust.pem",
+                                         toPath: strictConfig + "/trust.pem")
+        try Data("# TLS server certificates only\n1.3.6.1.5.5.7.3.1\n".utf8)
+            .write(to: URL(fileURLWithPath: strictConfig + "/allowed_ekus.txt"))
+        var strictEnvironment = env.environment
+        strictEnvironment["XDG_CONFIG_HOME"] = strict.path("config").path
+        let labeled = env.output("eku.mp4")
+        try Labeler(options: env.options()).label(input: input, output: labeled)
+        let strictVerifier = try Verifier(options: VerifyOptions(watermark: false, classifier: false,
+                                                                 environment: strictEnvironment))
+        let wrongEKU = try strictVerifier.verify(path: labeled, displayPath: labeled)
+        #expect(wrongEKU.verdict.manifest?.failureCodes.contains("signingCredential.invalid") == true,
+                "\(wrongEKU.verdict.manifest?.failureCodes ?? [])")
+        #expect(wrongEKU.verdict.outcome == .tampered && wrongEKU.verdict.manifest?.state != .trusted)
+        // The same file under the default EKU policy is Trusted: the EKU alone made the difference.
+        #expect(try env.verifier(watermark: false).verify(path: labeled, displayPath: labeled).verdict.outcome
+                == .verified)
         // Signing with an expired certificate is refused, and so is a certificate without an allowed EKU.
         #expect(throws: (any Error).self) {
             try ManifestSigner.sign(inputPath: input, outputPath: self.env.output("never.mp4"), definition: ManifestDefinition(

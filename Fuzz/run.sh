@@ -9,7 +9,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 seconds=${1:-60}; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(fuzz-bmff fuzz-c2pa fuzz-manifest fuzz-aigc fuzz-archive)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(fuzz-bmff fuzz-c2pa fuzz-manifest fuzz-aigc fuzz-archive fuzz-media)
 work="$here/.build-work"; mkdir -p "$work" "$here/artifacts"
 "$root/Fixtures/make-generated.sh" >/dev/null
 
@@ -49,6 +49,15 @@ seeds() { # target → corpus folder with committed seeds plus fixture-derived o
     case $t in
     fuzz-bmff|fuzz-manifest)
         for f in "$root"/Fixtures/generated/*.mp4 "$root"/Fixtures/generated/*.mov; do head -c 8192 "$f" > "$dir/$(basename "$f")"; done ;;
+    fuzz-media) # tiny clips (48x32, 3 frames) in every container and codec family the product meets
+        local spec
+        for spec in mp4:libx264 mkv:libx264 mov:libx264 webm:libvpx-vp9 avi:mpeg4 ts:mpeg2video flv:flv gif:gif \
+                    mkv:ffv1 nut:rawvideo mp4:mpeg4; do
+            [ -f "$dir/seed-${spec#*:}.${spec%%:*}" ] || ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=48x32:rate=10 \
+                -t 0.3 -c:v "${spec#*:}" -pix_fmt yuv420p "$dir/seed-${spec#*:}.${spec%%:*}" </dev/null
+        done
+        [ -f "$dir/seed-av.mp4" ] || ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=48x32:rate=10 -f lavfi \
+            -i sine=d=0.3 -t 0.3 -c:v libx264 -c:a aac "$dir/seed-av.mp4" </dev/null ;;
     esac
     echo "$dir"
 }

@@ -40,7 +40,7 @@ public struct SHA256Hasher {
                 "hash range \(range) passes the end (\(source.size) bytes)", at: source.location(range.lowerBound))
         }
         let s = uniqueState()
-        let buffer = s.buffer
+        let buffer = s.buffer(forRange: range.upperBound - range.lowerBound)
         var offset = range.lowerBound
         while offset < range.upperBound {
             let n = Int(min(Int64(buffer.count), range.upperBound - offset))
@@ -101,9 +101,14 @@ private final class HashState {
 
     func copy() -> HashState { HashState(copying: self) }
 
-    var buffer: UnsafeMutableRawBufferPointer {
-        if let storage { return storage }
-        let b = UnsafeMutableRawBufferPointer.allocate(byteCount: SHA256Hasher.chunkSize, alignment: 64)
+    /// The read buffer for a range of `length` bytes: no larger than the range (most ranges of a small
+    /// file, and of a manifest, are a few bytes) and at most ``SHA256Hasher/chunkSize``; grown when a
+    /// later range needs more.
+    func buffer(forRange length: Int64) -> UnsafeMutableRawBufferPointer {
+        let wanted = Int(max(4096, min(length, Int64(SHA256Hasher.chunkSize))))
+        if let storage, storage.count >= wanted { return storage }
+        storage?.deallocate()
+        let b = UnsafeMutableRawBufferPointer.allocate(byteCount: wanted, alignment: 64)
         storage = b
         return b
     }

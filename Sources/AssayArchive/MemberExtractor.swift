@@ -46,7 +46,7 @@ public struct MemberExtractor: Sendable {
             }
             written = member.storedSize
         case .deflate:
-            written = try inflate(member, file: file, into: out, crc: &crc, loc: loc, inBuf: &inBuf)
+            written = try inflate(member, file: file, into: out, crc: &crc, loc: loc)
         }
         if let expected = member.crc32, UInt32(truncatingIfNeeded: crc) != expected {
             throw ArchiveError(.checksumMismatch, "CRC-32 mismatch", loc)
@@ -56,54 +56,26 @@ public struct MemberExtractor: Sendable {
     }
 
     private func inflate(_ member: ArchiveMember, file: ReadOnlyFile, into out: AtomicFileWriter, crc: inout UInt,
-                         loc: InputLocation, inBuf: inout [UInt8]) throws -> Int64
+                         loc: InputLocation) throws -> Int64
     {
-        var stream = z_stream()
-        guard czlib_inflateInit2(&stream, -15) == Z_OK else { throw ArchiveError(.io, "inflateInit2 failed", loc) }
-        defer { inflateEnd(&stream) }
         let cap = min(limits.maxMemberSize, max(Int64(1 << 20), member.storedSize * limits.maxExpansionRatio))
-        var outBuf = [UInt8](repeating: 0, count: 1 << 20)
         var readPos: Int64 = 0
-        var chunkLength = 0
-        var written: Int64 = 0
-        var finished = false
-        while !finished {
-            if stream.avail_in == 0 {
-                guard readPos < member.storedSize else {
-                    throw ArchiveError(.truncated, "deflate stream ends early", loc.at(member.dataOffset + readPos))
-                }
-                let n = Int(min(Int64(inBuf.count), member.storedSize - readPos))
-                try file.readInto(&inBuf, at: member.dataOffset + readPos, count: n)
+        var running = crc
+        let written = try Inflater(.rawDeflate, location: loc).run(
+            read: { buffer in
+                let n = Int(min(Int64(buffer.count), member.storedSize - readPos))
+                guard n > 0 else { return 0 }
+                try file.readInto(&buffer, at: member.dataOffset + readPos, count: n)
                 readPos += Int64(n)
-                chunkLength = n
-                stream.avail_in = uInt(n)
-            }
-            let unconsumed = Int(stream.avail_in)
-            let status: Int32 = inBuf.withUnsafeMutableBufferPointer { inPtr in
-                outBuf.withUnsafeMutableBufferPointer { outPtr in
-                    // The buffers are re-pinned on every call, so point next_in at the unconsumed tail.
-                    stream.next_in = inPtr.baseAddress! + (chunkLength - unconsumed)
-                    stream.next_out = outPtr.baseAddress
-                    stream.avail_out = uInt(outPtr.count)
-                    return CZlib.inflate(&stream, Z_NO_FLUSH)
-                }
-            }
-            guard status == Z_OK || status == Z_STREAM_END else {
-                throw ArchiveError(.malformed, "corrupt deflate data (zlib \(status))", loc.at(member.dataOffset + readPos))
-            }
-            let produced = outBuf.count - Int(stream.avail_out)
-            if produced > 0 {
-                written += Int64(produced)
-                guard written <= cap else {
-                    throw ArchiveError(.limitExceeded,
-                                       "member expands past \(cap) bytes (\(limits.maxExpansionRatio)× its stored size): refusing a possible zip bomb",
-                                       loc)
-                }
-                try out.write(outBuf[0..<produced])
-                crc = outBuf.withUnsafeBufferPointer { CZlib.crc32(crc, $0.baseAddress, uInt(produced)) }
-            }
-            if status == Z_STREAM_END { finished = true }
-        }
+                return n
+            },
+            outputLimit: cap,
+            limitMessage: "\(limits.maxExpansionRatio)× its stored size; refusing a possible zip bomb",
+            write: { piece in
+                try out.write(piece)
+                running = piece.withUnsafeBufferPointer { CZlib.crc32(running, $0.baseAddress, uInt($0.count)) }
+            })
+        crc = running
         guard written == member.size else {
             throw ArchiveError(.malformed, "member inflated to \(written) bytes, directory says \(member.size)", loc)
         }

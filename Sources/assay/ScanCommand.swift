@@ -7,7 +7,7 @@ import Foundation
 /// shardable across machines.
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "scan", abstract: "Scan folders, zip/tar archives and file lists; resumable and parallel.",
+        commandName: "scan", abstract: "Scan folders, zip/tar/tar.gz archives and file lists; resumable and parallel.",
         subcommands: [Local.self, Plan.self, Run.self, Merge.self], defaultSubcommand: Local.self)
 
     /// Options shared by every scan that verifies.
@@ -84,7 +84,7 @@ struct ScanCommand: ParsableCommand {
     struct Local: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "local", abstract: "Scan on this machine (the default: `assay scan DIR`).")
-        @Argument(help: "Folders, files, zip or tar archives.") var inputs: [String] = []
+        @Argument(help: "Folders, files, zip, tar or tar.gz archives.") var inputs: [String] = []
         @Option(name: .customLong("files-from"), help: "Read paths from a file (- for stdin), newline or NUL separated.")
         var filesFrom: String?
         @Option(name: .shortAndLong, help: "Output folder (reports and the resumable job table).") var out = "assay-scan"
@@ -116,7 +116,7 @@ struct ScanCommand: ParsableCommand {
     /// `assay scan plan`.
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Split a scan into shards balanced by bytes.")
-        @Argument(help: "Folders, files, zip or tar archives.") var inputs: [String]
+        @Argument(help: "Folders, files, zip, tar or tar.gz archives.") var inputs: [String]
         @Option(help: "Number of shards.") var shards: Int
         @Option(name: .shortAndLong, help: "Plan folder.") var out: String
         @Option(help: "Comma-separated extensions to scan.") var ext: String?

@@ -34,6 +34,19 @@ import Testing
         for fmt, name in [(tarfile.PAX_FORMAT, 'pax.tar'), (tarfile.GNU_FORMAT, 'gnu.tar')]:
             with tarfile.open(os.path.join(d, name), 'w', format=fmt) as t:
                 ti = tarfile.TarInfo(long); ti.size = len(payload); t.addfile(ti, io.BytesIO(payload))
+        import gzip
+        raw = open(os.path.join(d, 'pax.tar'), 'rb').read()
+        with tarfile.open(os.path.join(d, 'pax.tar.gz'), 'w:gz', format=tarfile.PAX_FORMAT) as t:
+            ti = tarfile.TarInfo(long); ti.size = len(payload); t.addfile(ti, io.BytesIO(payload))
+        # Two gzip members back to back (`cat a.gz b.gz`) decompress to the concatenation.
+        open(os.path.join(d, 'concat.tgz'), 'wb').write(gzip.compress(raw[:5000]) + gzip.compress(raw[5000:]))
+        gz = bytearray(gzip.compress(raw))
+        open(os.path.join(d, 'cut.tgz'), 'wb').write(gz[:len(gz) // 2])
+        gz[-6] ^= 0xff  # the CRC-32 in the trailer
+        open(os.path.join(d, 'badcrc.tgz'), 'wb').write(gz)
+        ti = tarfile.TarInfo('bomb.mp4'); ti.size = 50 << 20
+        with tarfile.open(os.path.join(d, 'bomb.tgz'), 'w:gz') as t:
+            t.addfile(ti, io.BytesIO(b'\\0' * ti.size))
         """
 
     let dir: TemporaryDirectory
@@ -93,6 +106,42 @@ import Testing
             #expect(m[0].name == String(repeating: "deep/", count: 40) + "clip.mp4", "\(name)")
             #expect(m[0].size == Int64(payload.count))
         }
+    }
+
+    @Test func tarGzipIsReadThroughADecompressedCopy() throws {
+        for name in ["pax.tar.gz", "concat.tgz"] {
+            #expect(ArchiveKind.detect(path: p(name)) == .tarGzip, "\(name)")
+            let listed = try ArchiveKind.tarGzip.members(path: p(name), scratchDirectory: dir.url.path)
+            #expect(listed.map(\.name) == ["deep/" + String(repeating: "deep/", count: 39) + "clip.mp4"], "\(name)")
+            try GzipReader.decompress(path: p(name), to: p(name + ".tar"))
+            let members = try TarReader(path: p(name + ".tar")).members()
+            #expect(members == listed)
+            try MemberExtractor(archivePath: p(name + ".tar")).extract(members[0], to: p(name + ".out"))
+            #expect(try [UInt8](Data(contentsOf: dir.path(name + ".out"))) == payload, "\(name)")
+        }
+        // The concatenated members decompress to exactly the original tar.
+        #expect(try Data(contentsOf: dir.path("concat.tgz.tar")) == Data(contentsOf: dir.path("pax.tar")))
+        // No temporary tar is left behind by listing.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).allSatisfy { !$0.hasPrefix("assay-") })
+    }
+
+    @Test func brokenAndHostileGzipFailWithoutOutput() throws {
+        let cases: [(String, ArchiveError.Code)] = [("cut.tgz", .truncated), ("badcrc.tgz", .malformed),
+                                                    ("bomb.tgz", .limitExceeded)]
+        for (name, code) in cases {
+            #expect(ArchiveKind.detect(path: p(name)) == .tarGzip, "\(name): the head is still readable")
+            do {
+                try GzipReader.decompress(path: p(name), to: p(name + ".tar"))
+                Issue.record("\(name) decompressed")
+            } catch let error as ArchiveError {
+                #expect(error.code == code, "\(name): \(error)")
+                #expect(error.location.path == p(name), "\(name): the error names the file")
+            }
+            #expect(!FileManager.default.fileExists(atPath: p(name + ".tar")), "\(name): no partial output")
+        }
+        // Plain gzip that is not a tar, and a file that only has the magic: not archives.
+        let notTar = try dir.write("video.mp4.gz", Array([UInt8](try Data(contentsOf: dir.path("concat.tgz"))).prefix(3)) + [0, 0])
+        #expect(ArchiveKind.detect(path: notTar.path) == nil)
     }
 
     @Test(arguments: ["mixed.zip", "zip64.zip", "ustar.tar", "pax.tar"])

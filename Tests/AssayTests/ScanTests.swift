@@ -107,6 +107,39 @@ import Testing
         #expect(summary.buckets.unsigned == 1)
     }
 
+    /// `.tar.gz` archives made by GNU tar: members are scanned from one decompressed copy per archive
+    /// (two workers share it), and a truncated archive is one error, not a crash or a partial listing.
+    @Test func tarGzipArchivesAreScannedMemberByMember() throws {
+        let root = env.output("tgz")
+        let src = root + "/src"
+        try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
+        let unsigned = try TestFixtures.generated("h264_aac.mp4").path
+        try env.labeler().label(input: unsigned, output: src + "/labeled.mp4")
+        try FileManager.default.copyItem(atPath: unsigned, toPath: src + "/plain.mp4")
+        try FileManager.default.copyItem(atPath: try TestFixtures.generated("vp9.webm").path, toPath: src + "/other.webm")
+        let tar = try Subprocess.run("/usr/bin/env", ["tar", "-czf", root + "/clips.tar.gz", "-C", src,
+                                                      "labeled.mp4", "plain.mp4", "other.webm"])
+        try #require(tar.status == 0, "\(tar.stderrText)")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: root + "/clips.tar.gz"))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: root + "/cut.tgz"))
+        try FileManager.default.removeItem(atPath: src)
+
+        let out = env.output("tgz-out")
+        let summary = try ScanJob(verifier: try env.verifier(), options: .init(jobs: 2, outputDirectory: out))
+            .run(inputs: [root])
+        let lines = try String(contentsOfFile: out + "/results.jsonl", encoding: .utf8).split(separator: "\n")
+            .map { try ScanResultLine.parse(String($0)) }
+        #expect(summary.files == 4, "\(lines.map(\.key))")
+        #expect(lines.contains { $0.key == root + "/clips.tar.gz!labeled.mp4" && $0.bucket == "trusted" })
+        #expect(lines.contains { $0.member == "plain.mp4" && $0.bucket == "unsigned" })
+        #expect(lines.contains { $0.member == "other.webm" })
+        #expect(summary.buckets.errors == 1)
+        #expect(lines.contains { $0.key.hasSuffix("cut.tgz") && ($0.error ?? "").contains("ends early") },
+                "\(lines.map { ($0.key, $0.error) })")
+        // The decompressed copies are gone with the run's scratch folder.
+        #expect(!FileManager.default.fileExists(atPath: out + "/.members"))
+    }
+
     @Test func csvCellsCannotRunAsFormulas() throws {
         let w = try ScanReportWriter(directory: env.output("csv"))
         let item = ScanItem(path: "=HYPERLINK(\"http://x\")", size: 1, modificationTime: 0)

@@ -5,7 +5,7 @@ import Foundation
 import Glibc
 #endif
 
-/// Turns scan inputs (folders, files, zip/tar archives, file lists) into ``ScanItem``s.
+/// Turns scan inputs (folders, files, zip, tar and tar.gz archives, file lists) into ``ScanItem``s.
 ///
 /// Folders are walked recursively without following symbolic links to folders, and every folder is
 /// visited once by device and inode, so link loops and bind-mount cycles end. Archives are listed
@@ -35,7 +35,8 @@ public struct ScanInputEnumerator: Sendable {
 
     /// Lower-case extensions of video files to scan.
     public var extensions: Set<String>
-    /// Whether zip and tar archives are opened (by content, whatever their name).
+    /// Whether zip, tar and tar.gz archives are opened (by content; a name ending .zip, .tar, .tgz or .gz, or
+    /// any file named explicitly).
     public var openArchives: Bool
     /// Archive bounds.
     public var archiveLimits: ArchiveLimits
@@ -131,7 +132,7 @@ public struct ScanInputEnumerator: Sendable {
             items.append(ScanItem(path: path, size: Int64(st.st_size), modificationTime: mtime))
             return
         }
-        guard openArchives, ["zip", "tar"].contains(ext) || explicit, let kind = ArchiveKind.detect(path: path) else {
+        guard openArchives, ["zip", "tar", "tgz", "gz"].contains(ext) || explicit, let kind = ArchiveKind.detect(path: path) else {
             if explicit { items.append(ScanItem(path: path, size: Int64(st.st_size), modificationTime: mtime)) }
             return
         }

@@ -96,6 +96,7 @@ public final class ScanJob: Sendable {
         nonisolated(unsafe) var firstError: Error?
         let tmp = writer.path(".members")
         try? FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        let archives = DecompressedArchives(directory: tmp, limits: options.enumerator.archiveLimits)
 
         DispatchQueue.concurrentPerform(iterations: options.jobs) { worker in
             while true {
@@ -107,7 +108,7 @@ public final class ScanJob: Sendable {
                     lock.withLock { firstError = firstError ?? error }
                     return
                 }
-                let result = process(item, tmp: tmp, worker: worker)
+                let result = process(item, tmp: tmp, worker: worker, archives: archives)
                 do {
                     try database.finish(item, outcome: result.report?.verdict.outcome.rawValue,
                                         reportJSON: try result.report.map { String(decoding: try $0.jsonData(pretty: false), as: UTF8.self) },
@@ -157,22 +158,27 @@ public final class ScanJob: Sendable {
         var sha256: String?
     }
 
-    private func process(_ item: ScanItem, tmp: String, worker: Int) -> Outcome {
+    private func process(_ item: ScanItem, tmp: String, worker: Int, archives: DecompressedArchives) -> Outcome {
         var path = item.path
         var cleanup: String?
         defer { if let c = cleanup { try? FileManager.default.removeItem(atPath: c) } }
         if let member = item.member {
             do {
-                guard let kind = ArchiveKind.detect(path: item.path) else {
+                guard var kind = ArchiveKind.detect(path: item.path) else {
                     return Outcome(error: "archive vanished or changed: \(item.path)")
                 }
-                guard let m = try kind.members(path: item.path, limits: options.enumerator.archiveLimits)
+                var archivePath = item.path
+                if kind == .tarGzip {
+                    archivePath = try archives.tar(for: item.path)
+                    kind = .tar
+                }
+                guard let m = try kind.members(path: archivePath, limits: options.enumerator.archiveLimits)
                     .first(where: { $0.name == member })
                 else { return Outcome(error: "member vanished from \(item.path): \(member)") }
                 let ext = m.pathExtension.isEmpty ? "bin" : m.pathExtension
                 path = (tmp as NSString).appendingPathComponent("w\(worker)-\(UUID().uuidString).\(ext)")
                 cleanup = path
-                try MemberExtractor(archivePath: item.path, limits: options.enumerator.archiveLimits).extract(m, to: path)
+                try MemberExtractor(archivePath: archivePath, limits: options.enumerator.archiveLimits).extract(m, to: path)
             } catch {
                 return Outcome(error: "\(error)")
             }

@@ -12,7 +12,7 @@ enum FaultInjection {
         guard let spec = ProcessInfo.processInfo.environment["ASSAY_FAULT_PAUSE"],
             let colon = spec.firstIndex(of: ":"), spec[..<colon] == point
         else { return }
-        FileManager.default.createFile(atPath: String(spec[spec.index(after: colon)...]), contents: Data())
+        _ = FileManager.default.createFile(atPath: String(spec[spec.index(after: colon)...]), contents: Data())
         sleep(60)
         #endif
     }

@@ -1,5 +1,6 @@
 // libFuzzer entry point for scan's archive readers: zip (central directory, zip64, deflate) and tar
-// (ustar, pax, GNU). The input is written to a temp file (the readers work on files); every listed
+// (ustar, pax, GNU) and gzip (tar.gz). The input is written to a temp file (the readers work on files); every
+// listed
 // member is extracted with small limits, so zip bombs and bad CRCs are exercised too. Files go to
 // /dev/shm when there is one: on a disk, the extractor's fsync would dominate the run.
 import AssayArchive
@@ -9,6 +10,7 @@ let tmp = FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm/" :
 let dir = tmp + "assay-fuzz-archive-\(getpid())"
 let path = dir + "/input"
 let out = dir + "/member"
+let tar = dir + "/decompressed.tar"
 let limits = ArchiveLimits(maxMembers: 256, maxNameLength: 1024, maxMemberSize: 4 << 20, maxExpansionRatio: 50,
                            maxDirectorySize: 1 << 20)
 
@@ -25,6 +27,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for m in members.prefix(8) {
             _ = try? MemberExtractor(archivePath: path, limits: limits).extract(m, to: out)
         }
+    }
+    // gzip: the head used for detection, and the whole stream decompressed and read as a tar.
+    _ = try? GzipReader.head(path: path, count: 512)
+    if (try? GzipReader.decompress(path: path, to: tar, limits: limits)) != nil,
+        let members = try? ArchiveKind.tar.members(path: tar, limits: limits)
+    {
+        for m in members.prefix(8) { _ = try? MemberExtractor(archivePath: tar, limits: limits).extract(m, to: out) }
     }
     _ = ArchiveKind.detect(path: path)
     return 0

@@ -1,8 +1,7 @@
-// libFuzzer entry point for scan's archive readers: zip (central directory, zip64, deflate) and tar
-// (ustar, pax, GNU) and gzip (tar.gz). The input is written to a temp file (the readers work on files); every
-// listed
-// member is extracted with small limits, so zip bombs and bad CRCs are exercised too. Files go to
-// /dev/shm when there is one: on a disk, the extractor's fsync would dominate the run.
+// libFuzzer entry point for scan's archive readers: zip (central directory, zip64, deflate), tar (ustar,
+// pax, GNU) and gzip (tar.gz). The input is written to a temp file (the readers work on files); every
+// listed member is extracted with small limits, so zip and gzip bombs and bad CRCs are exercised too.
+// Files go to /dev/shm when there is one: on a disk, the extractor's fsync would dominate the run.
 import AssayArchive
 import Foundation
 

@@ -50,14 +50,8 @@ struct LabelCommand: ParsableCommand {
     @Option(name: .customLong("watermark-key"), help: "Watermark key (default $XDG_CONFIG_HOME/assay/watermark.key).")
     var watermarkKey: String?
 
-    @Option(help: "Signing certificate chain (PEM).")
-    var cert: String?
-
-    @Option(help: "Signing key (PEM, mode 0600).")
-    var key: String?
-
-    @Option(help: "Signing algorithm (default: from the key).")
-    var alg: String?
+    @OptionGroup(title: "Signing")
+    var signing: SigningOptions
 
     @Option(help: "Manifest repository (default $XDG_DATA_HOME/assay/manifests.sqlite).")
     var repository: String?
@@ -81,11 +75,6 @@ struct LabelCommand: ParsableCommand {
 
     func run() throws {
         do {
-            var algorithm: SigningAlgorithm?
-            if let alg {
-                guard let a = SigningAlgorithm(name: alg) else { throw ValidationError("unknown algorithm \(alg)") }
-                algorithm = a
-            }
             var digest: String?
             if let promptFile {
                 guard let data = FileManager.default.contents(atPath: promptFile) else {
@@ -96,8 +85,9 @@ struct LabelCommand: ParsableCommand {
             var options = LabelOptions(
                 producer: producer ?? "", generator: .init(name: generator, version: generatorVersion),
                 profile: LabelProfile(rawValue: profile)!, promptDigest: digest, crf: crf, preset: preset,
-                encoderThreads: threads, watermarkStrength: strength, watermarkKeyPath: watermarkKey, certificatePath: cert,
-                keyPath: key, algorithm: algorithm, repositoryPath: repository, storeInRepository: !noRepository)
+                encoderThreads: threads, watermarkStrength: strength, watermarkKeyPath: watermarkKey,
+                certificatePath: signing.cert, keyPath: signing.key, algorithm: try signing.algorithm(),
+                repositoryPath: repository, storeInRepository: !noRepository, timeStampURL: signing.tsa)
             if producer == nil { options.producer = try Labeler.defaultProducer(options: options) }
             let labeler = try Labeler(options: options)
             let result: LabelResult

@@ -16,29 +16,15 @@ struct SignCommand: ParsableCommand {
     @Option(help: "Manifest definition JSON (c2pa Builder format).")
     var manifest: String?
 
-    @Option(help: "Signing certificate chain (PEM, end-entity first).")
-    var cert: String?
-
-    @Option(help: "Private key (PEM, must not be group/world-readable).")
-    var key: String?
-
-    @Option(help: "Signing algorithm (default: from the key).")
-    var alg: String?
-
-    @Option(help: "RFC 3161 time-stamp authority URL (the only network access; off by default).")
-    var tsa: String?
+    @OptionGroup(title: "Signing")
+    var signing: SigningOptions
 
     func run() throws {
-        var algorithm: SigningAlgorithm?
-        if let alg {
-            guard let a = SigningAlgorithm(name: alg) else { throw ValidationError("unknown algorithm \(alg)") }
-            algorithm = a
-        }
         do {
             let r = try ManifestJob.sign(
                 input: input, output: output, manifestPath: manifest, label: nil,
-                certPath: cert, keyPath: key, algorithm: algorithm,
-                timeStampURL: tsa)
+                certPath: signing.cert, keyPath: signing.key, algorithm: try signing.algorithm(),
+                timeStampURL: signing.tsa)
             print(
                 "signed \(output): manifest \(r.manifestLabel) (\(r.manifestBoxSize) bytes, \(r.manifestCount) in store)"
             )

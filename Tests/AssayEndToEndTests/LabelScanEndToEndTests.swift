@@ -160,6 +160,46 @@ struct LabelScanEndToEndTests {
                 "\(afterAgain)")
     }
 
+    /// `label --tsa`: the manifest's signature carries an RFC 3161 time-stamp from a loopback TSA
+    /// (scripts/tsa-loopback.py over `openssl ts`, with a TSA certificate made by the openssl CLI).
+    @Test func labelTimeStampsTheSignatureWithATSA() throws {
+        let e = try CLIEnvironment()
+        let key = e.path("tsa.key"), cert = e.path("tsa.pem")
+        let req = try Subprocess.run("/usr/bin/env", [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=Loopback TSA",
+            "-addext", "extendedKeyUsage=critical,timeStamping", "-addext", "keyUsage=critical,digitalSignature"])
+        try #require(req.status == 0, "\(req.stderrText)")
+        chmod(key, 0o600)
+        let tsa = Process()
+        tsa.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        tsa.arguments = ["python3", TestFixtures.packageRoot.appendingPathComponent("scripts/tsa-loopback.py").path,
+                         "--cert", cert, "--key", key]
+        let pipe = Pipe()
+        tsa.standardOutput = pipe
+        tsa.standardError = FileHandle.nullDevice
+        try tsa.run()
+        defer { kill(tsa.processIdentifier, SIGKILL); tsa.waitUntilExit() }
+        var line = [UInt8]()
+        while let b = pipe.fileHandleForReading.readData(ofLength: 1).first, b != UInt8(ascii: "\n") { line.append(b) }
+        let url = String(decoding: line, as: UTF8.self)
+        try #require(url.hasPrefix("http://127.0.0.1:"), "loopback TSA did not start: \(url)")
+
+        let out = e.path("stamped.mp4")
+        let r = try e.run(["label", try TestFixtures.generated("h264_aac.mp4").path, "-o", out, "--generator", "g",
+                           "--generator-version", "1", "--preset", "ultrafast", "--tsa", url])
+        try #require(r.status == 0, "\(r.stderrText)")
+        let v = try e.run(["verify", out, "--no-classifier", "--no-watermark", "--json"])
+        #expect(v.status == 0, "\(v.stdoutText)")
+        #expect(v.stdoutText.contains("timeStamp.validated"), "\(v.stdoutText)")
+        // Without --tsa there is no time-stamp at all.
+        let plain = e.path("plain.mp4")
+        _ = try e.run(["label", try TestFixtures.generated("h264_aac.mp4").path, "-o", plain, "--generator", "g",
+                       "--generator-version", "1", "--preset", "ultrafast"])
+        #expect(!(try e.run(["verify", plain, "--no-classifier", "--no-watermark", "--json"]).stdoutText
+                  .contains("timeStamp.")))
+    }
+
     @Test func scanKilledAndResumedScansEveryFileExactlyOnce() throws {
         let e = try CLIEnvironment()
         let corpus = e.path("corpus")

@@ -34,13 +34,17 @@ public struct LabelOptions: Sendable {
     public var storeInRepository: Bool
     /// The environment (config and data folders).
     public var environment: [String: String]
+    /// RFC 3161 time-stamp authority for the manifest's signature; `nil` (the default) makes no network
+    /// access and records the claim's own time only.
+    public var timeStampURL: String?
 
     /// Creates options.
     public init(producer: String, generator: ContentLabel.Generator, profile: LabelProfile = .default,
                 promptDigest: String? = nil, crf: Int = 18, preset: String = "medium", encoderThreads: Int = 0,
                 watermarkStrength: Double = 1.0, watermarkKeyPath: String? = nil, certificatePath: String? = nil,
                 keyPath: String? = nil, algorithm: SigningAlgorithm? = nil, repositoryPath: String? = nil,
-                storeInRepository: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment)
+                storeInRepository: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment,
+                timeStampURL: String? = nil)
     {
         self.producer = producer
         self.generator = generator
@@ -57,6 +61,7 @@ public struct LabelOptions: Sendable {
         self.repositoryPath = repositoryPath
         self.storeInRepository = storeInRepository
         self.environment = environment
+        self.timeStampURL = timeStampURL
     }
 }
 

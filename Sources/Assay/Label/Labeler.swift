@@ -174,7 +174,8 @@ struct LabelFinisher {
         definition.parentTitle = prior.storeTitle
         let json = aigc.jsonString()
         let signed = try ManifestSigner.sign(inputPath: encoded, outputPath: output, definition: definition,
-                                             identity: labeler.identity) { source, tree in
+                                             identity: labeler.identity,
+                                             timeStampURL: labeler.options.timeStampURL) { source, tree in
             [try MP4Metadata.settingEntry("AIGC", to: json, source: source, tree: tree)]
         }
 

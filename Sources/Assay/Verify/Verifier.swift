@@ -210,6 +210,8 @@ struct FrameLanes {
     var classifierFrames: [Frame] = []
     var classifierNote: String?
     var thumbnails: [VerifyReport.Thumbnail] = []
+    /// Frames the decoder returned (unreferenced frames between classifier runs are skipped).
+    var decodedFrames = 0
     let useClassifier: Bool
 
     init(verifier: Verifier, thumbnails: Int, decodeSeconds: Double, watermark: Bool = true, classifier: Bool = true) {
@@ -228,31 +230,46 @@ struct FrameLanes {
         let segLen = ArtifactClassifier.segmentLength
         let segments = ArtifactClassifier.maximumSegments
         var segmentStarts = (0..<segments).map { Double($0) * span / Double(segments) }
-        var inSegment = 0
+        var run: [Frame] = []
         var nextThumb = 0
+        // Frames outside the classifier's runs are only sampled by time (the watermark wants 15 per
+        // second), so the decoder skips unreferenced frames there, and decodes every frame from `lead`
+        // seconds before a run to its end. Threads and B-frame reordering delay the switch by an amount
+        // that depends on the stream, so a run only grows with frames that follow their predecessor by
+        // one frame interval (the smallest interval seen) and starts over after a gap. (The classifier
+        // tells runs apart by frame index, which counts returned frames, so the runs must be clean here.)
+        let lead = 0.3
+        var previous: Double?
+        var interval = Double.infinity
+        reader.skipsNonReferenceFrames = !useClassifier
         while let frame = try reader.nextFrame() {
             let t = frame.time.seconds
+            let gap = previous.map { t - $0 } ?? .infinity
+            if gap > 0 { interval = min(interval, gap) }
+            previous = t
             if detector != nil, detector!.wantsFrame(at: frame.time) {
                 do { try detector!.add(frame) } catch {
                     watermarkNote = "watermark not checked: \(error)"
                     detector = nil
                 }
             }
-            if useClassifier {
-                if inSegment > 0 {
-                    classifierFrames.append(frame)
-                    inSegment -= 1
-                } else if let s = segmentStarts.first, t >= s {
+            if useClassifier, let s = segmentStarts.first, t >= s {
+                // The run's frames must be consecutive in the stream: a frame after a gap starts it afresh.
+                if gap <= interval * 1.5 { run.append(frame) } else { run = [frame] }
+                if run.count == segLen {
+                    classifierFrames += run
+                    run.removeAll()
                     segmentStarts.removeFirst()
-                    classifierFrames.append(frame)
-                    inSegment = segLen - 1
                 }
             }
             if nextThumb < thumbnailCount, t >= Double(nextThumb) * span / Double(thumbnailCount) {
                 thumbnails.append(.init(time: frame.time, png: PNGEncoder.thumbnail(frame)))
                 nextThumb += 1
             }
+            let runAhead = !run.isEmpty || segmentStarts.first.map { t >= $0 - lead } == true
+            reader.skipsNonReferenceFrames = !(useClassifier && runAhead)
         }
+        decodedFrames = reader.decodedFrameCount
     }
 
     mutating func watermarkEvidence() -> WatermarkEvidence? {

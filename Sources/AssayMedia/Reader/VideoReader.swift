@@ -138,6 +138,19 @@ public final class VideoReader {
     /// The number of frames the decoder has output so far (including frames the mode skipped).
     public var decodedFrameCount: Int { outputCount }
 
+    /// When `true`, the decoder skips frames that no other frame references: with x264's default B-frame
+    /// pyramid about half of them, at no cost to the rest. For callers that sample frames by time (the
+    /// watermark detector wants 15 per second). It may be switched between calls to ``nextFrame()``;
+    /// with frame threading and B-frame reordering the change reaches the output a few frames later,
+    /// so switch it off ahead of a run of frames that must be consecutive. Frame indices then count the
+    /// frames returned, not the frames in the stream.
+    public var skipsNonReferenceFrames = false {
+        didSet {
+            decoder.raw.pointee.skip_frame =
+                skipsNonReferenceFrames ? AVDISCARD_NONREF : keyframesOnly ? AVDISCARD_NONKEY : AVDISCARD_DEFAULT
+        }
+    }
+
     /// Decodes and returns the next selected frame, or `nil` at the end of the stream (or of the time range).
     /// - Throws: ``MediaError`` with ``MediaError/Code/decodeFailed`` (naming the byte offset reached) or
     ///   ``MediaError/Code/timedOut``. After an error the reader is finished.

@@ -170,6 +170,49 @@ import Testing
         #expect(ScanPlan.shardFromEnvironment([:]) == nil)
     }
 
+    /// A large scan's page shows 100 rows at a time; a summary card filters to its bucket; sorting
+    /// covers every row, not just the page. Clicked in headless Chromium.
+    @Test(.enabled(if: HeadlessBrowser.executable != nil, "chromium not installed"))
+    func htmlReportPaginatesAndFiltersInTheBrowser() throws {
+        let buckets = ["trusted", "tampered", "unsigned", "errors", "valid-untrusted"]
+        let lines = (0..<250).map { i in
+            var l = ScanResultLine(item: ScanItem(path: "/x/f\(i).mp4", size: Int64(1000 + (i * 7919) % 250),
+                                                  modificationTime: 0), report: nil, error: nil, contentSHA256: nil)
+            l.bucket = buckets[i % buckets.count]
+            return l
+        }
+        let dir = try TemporaryDirectory()
+        let html = try ScanReportWriter(directory: dir.url.path).html(lines, summary: ScanSummary(), thumbnails: [:])
+        let json = try HeadlessBrowser.evaluate(html: html, probe: """
+            const visible = () => [...document.querySelectorAll('#results tbody tr')].filter(r => !r.hidden);
+            const info = () => document.getElementById('pageinfo').textContent;
+            const first = {n: visible().length, info: info(), prevDisabled: document.getElementById('prev').disabled};
+            document.getElementById('next').click(); document.getElementById('next').click();
+            const third = {n: visible().length, info: info(), nextDisabled: document.getElementById('next').disabled,
+                           firstFile: visible()[0].cells[0].textContent.trim()};
+            document.querySelector('#summary .card[data-bucket="tampered"]').click();
+            const tampered = {n: visible().length, info: info(), all: visible().every(r => r.dataset.bucket === 'tampered')};
+            [...document.querySelectorAll('#results th')].find(t => t.textContent === 'size').click();
+            const sizes = visible().map(r => parseInt(r.cells[7].dataset.value));
+            const sorted = sizes.every((v, i) => i === 0 || sizes[i - 1] <= v);
+            document.querySelector('#summary .card[data-bucket="tampered"]').click();
+            const all = {n: visible().length, info: info()};
+            return {first, third, tampered, sorted, smallest: sizes[0], all};
+            """, in: dir)
+        let r = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
+        let first = r["first"] as? [String: Any], third = r["third"] as? [String: Any]
+        let tampered = r["tampered"] as? [String: Any], all = r["all"] as? [String: Any]
+        #expect(first?["n"] as? Int == 100 && first?["prevDisabled"] as? Bool == true, "\(json)")
+        #expect((first?["info"] as? String)?.hasPrefix("page 1 of 3 · 250 files") == true, "\(json)")
+        #expect(third?["n"] as? Int == 50 && third?["nextDisabled"] as? Bool == true, "\(json)")
+        #expect(third?["firstFile"] as? String == "/x/f200.mp4", "\(json)")
+        #expect(tampered?["n"] as? Int == 50 && tampered?["all"] as? Bool == true, "\(json)")
+        #expect((tampered?["info"] as? String)?.contains("in tampered") == true, "\(json)")
+        let smallestTampered = lines.filter { $0.bucket == "tampered" }.map(\.size).min()
+        #expect(r["sorted"] as? Bool == true && (r["smallest"] as? Int).map(Int64.init) == smallestTampered, "\(json)")
+        #expect(all?["n"] as? Int == 100, "\(json)")
+    }
+
     @Test(.enabled(if: HeadlessBrowser.executable != nil, "chromium not installed"))
     func htmlReportSortsInTheBrowser() throws {
         let lines = (0..<5).map { i in

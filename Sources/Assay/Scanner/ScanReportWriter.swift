@@ -63,6 +63,12 @@ public struct ScanReportWriter: Sendable {
         return out
     }
 
+    private func thumbnailNote(_ lines: [ScanResultLine], _ thumbnails: [String: [UInt8]]) -> String {
+        let withThumbnail = lines.count { thumbnails[$0.key] != nil }
+        guard withThumbnail > Self.maxHTMLThumbnails else { return "" }
+        return " · frames shown for the first \(Self.maxHTMLThumbnails) of \(withThumbnail) files"
+    }
+
     private func csvCell(_ s: String) -> String {
         var v = s
         if let f = v.first, "=+-@\t\r".contains(f), Double(v) == nil { v = "'" + v }
@@ -72,7 +78,14 @@ public struct ScanReportWriter: Sendable {
         return v
     }
 
-    /// A self-contained page: summary counts, a sortable table, thumbnails, a drill-down per file.
+    /// Most thumbnails embedded in `report.html` (the first files that have one), so that the page of a
+    /// scan of a million files stays loadable; every row is still listed.
+    public static let maxHTMLThumbnails = 1000
+    /// Rows shown per page of `report.html`.
+    public static let htmlPageSize = 100
+
+    /// A self-contained page: summary counts (click one to show only that bucket), a sortable table in
+    /// pages of ``htmlPageSize`` rows, thumbnails, a drill-down per file. Without JavaScript every row shows.
     public func html(_ lines: [ScanResultLine], summary: ScanSummary, thumbnails: [String: [UInt8]]) -> String {
         let b = summary.buckets
         let counts: [(String, Int)] = [
@@ -89,17 +102,20 @@ public struct ScanReportWriter: Sendable {
             .cards{display:flex;gap:10px;flex-wrap:wrap;margin:12px 0}.card{border:1px solid #ddd;border-radius:6px;padding:8px 14px}
             .card b{display:block;font-size:22px}.b-trusted{color:#1d7a3a}.b-tampered,.b-errors{color:#b3261e}
             .b-valid-untrusted,.b-watermark-only{color:#a05a00}img.thumb{height:54px}details summary{cursor:pointer}
+            .card{cursor:pointer}.card.active{outline:2px solid #1b1b1b}#pager{margin:8px 0}#pager button{margin:0 6px}
             </style></head><body>
-            <h1>Assay scan</h1><p>\(summary.files) files, \(summary.bytes) bytes</p>
+            <h1>Assay scan</h1><p>\(summary.files) files, \(summary.bytes) bytes\(thumbnailNote(lines, thumbnails))</p>
             <div class="cards" id="summary">
             """
         for (k, n) in counts { h += "<div class=\"card b-\(k)\" data-bucket=\"\(k)\"><b>\(n)</b>\(k)</div>" }
         h += """
-            </div><table id="results"><thead><tr><th data-type="text">file</th><th data-type="text">bucket</th>
+            </div><div id="pager"><button id="prev">◀ previous</button><span id="pageinfo"></span><button id="next">next ▶</button></div>
+            <table id="results"><thead><tr><th data-type="text">file</th><th data-type="text">bucket</th>
             <th data-type="text">manifest</th><th data-type="text">signer</th><th data-type="text">generator</th>
             <th data-type="num">watermark p</th><th data-type="text">classifier</th><th data-type="num">size</th>
             <th>frame</th></tr></thead><tbody>
             """
+        var thumbnailsLeft = Self.maxHTMLThumbnails
         for l in lines {
             let v = l.report?.verdict
             let name = l.member.map { "\(l.path) ! \($0)" } ?? l.path
@@ -107,9 +123,11 @@ public struct ScanReportWriter: Sendable {
             var detail = (v?.reasons ?? []).map { "<li>\(esc($0))</li>" }.joined()
             if let e = l.error { detail += "<li>error: \(esc(e))</li>" }
             for s in v?.manifest?.statuses.filter({ $0.kind == .failure }) ?? [] { detail += "<li><code>\(esc(s.code))</code></li>" }
-            let thumb = thumbnails[l.key].map {
-                "<img class=\"thumb\" alt=\"\" src=\"data:image/png;base64,\(Data($0).base64EncodedString())\">"
-            } ?? ""
+            var thumb = ""
+            if thumbnailsLeft > 0, let png = thumbnails[l.key] {
+                thumb = "<img class=\"thumb\" alt=\"\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\">"
+                thumbnailsLeft -= 1
+            }
             h += """
                 <tr data-bucket="\(esc(l.bucket))"><td><details><summary>\(esc(name))</summary><ul>\(detail)</ul></details></td>
                 <td class="b-\(esc(l.bucket))">\(esc(l.bucket))</td><td>\(esc(v?.manifest?.state.rawValue ?? "—"))</td>
@@ -122,14 +140,36 @@ public struct ScanReportWriter: Sendable {
         h += """
             </tbody></table>
             <script>
+            const tbody = document.querySelector('#results').tBodies[0], pageSize = \(Self.htmlPageSize);
+            let page = 0, filter = null;
+            const shown = () => [...tbody.rows].filter(r => !filter || r.dataset.bucket === filter);
+            function render() {
+              const rows = shown(), pages = Math.max(1, Math.ceil(rows.length / pageSize));
+              page = Math.max(0, Math.min(page, pages - 1));
+              for (const r of tbody.rows) r.hidden = true;
+              rows.slice(page * pageSize, (page + 1) * pageSize).forEach(r => { r.hidden = false; });
+              document.getElementById('pageinfo').textContent =
+                `page ${page + 1} of ${pages} · ${rows.length} files${filter ? ' in ' + filter : ''}`;
+              document.getElementById('prev').disabled = page === 0;
+              document.getElementById('next').disabled = page >= pages - 1;
+            }
+            document.getElementById('prev').addEventListener('click', () => { page--; render(); });
+            document.getElementById('next').addEventListener('click', () => { page++; render(); });
+            document.querySelectorAll('#summary .card').forEach(card => card.addEventListener('click', () => {
+              filter = filter === card.dataset.bucket ? null : card.dataset.bucket;
+              document.querySelectorAll('#summary .card').forEach(c => c.classList.toggle('active', c.dataset.bucket === filter));
+              page = 0; render();
+            }));
             document.querySelectorAll('#results th[data-type]').forEach((th, col) => th.addEventListener('click', () => {
-              const tbody = th.closest('table').tBodies[0], asc = !th.classList.contains('sorted-asc');
+              const asc = !th.classList.contains('sorted-asc');
               th.parentNode.querySelectorAll('th').forEach(t => t.classList.remove('sorted-asc', 'sorted-desc'));
               th.classList.add(asc ? 'sorted-asc' : 'sorted-desc');
               const key = r => { const c = r.cells[col]; return th.dataset.type === 'num' ? parseFloat(c.dataset.value) : c.textContent.trim().toLowerCase(); };
               [...tbody.rows].sort((a, b) => { const x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * (asc ? 1 : -1); })
                 .forEach(r => tbody.appendChild(r));
+              page = 0; render();
             }));
+            render();
             </script></body></html>
 
             """

@@ -14,6 +14,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             // Round trip: what decodes must re-encode and decode to the same value.
             let again = try? CBOR.decode(value.encoded())
             if again == nil { fatalError("CBOR value did not survive a round trip") }
+            // The BMFF hard-binding assertion (exclusions, Merkle maps) read from any CBOR value.
+            _ = try? BMFFHash(cbor: value)
         }
     case 1:
         if let box = try? JUMBFSuperbox.parse(bytes) {

@@ -15,7 +15,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             let again = try? CBOR.decode(value.encoded())
             if again == nil { fatalError("CBOR value did not survive a round trip") }
             // The BMFF hard-binding assertion (exclusions, Merkle maps) read from any CBOR value.
-            _ = try? BMFFHash(cbor: value)
+            _ = try? BMFFHashAssertion(cbor: value)
         }
     case 1:
         if let box = try? JUMBFSuperbox.parse(bytes) {

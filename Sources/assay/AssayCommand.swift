@@ -13,5 +13,6 @@ struct AssayCommand: AsyncParsableCommand {
             """,
         version: AssayVersion.string,
         subcommands: [LabelCommand.self, VerifyCommand.self, ScanCommand.self, InfoCommand.self, SignCommand.self,
+                      RepositoryCommand.self,
                       ClassifyCommand.self, WatermarkCommand.self, KeysCommand.self])
 }

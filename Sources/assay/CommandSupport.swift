@@ -11,6 +11,14 @@ func emit(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }
 
+/// Writes `value` as pretty, key-sorted JSON (ISO 8601 dates) to standard output.
+func emitJSON(_ value: some Encodable) throws {
+    let e = JSONEncoder()
+    e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    e.dateEncodingStrategy = .iso8601
+    emit(String(decoding: try e.encode(value), as: UTF8.self) + "\n")
+}
+
 /// Whether standard output / error is a terminal.
 func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 

@@ -97,10 +97,7 @@ struct LabelCommand: ParsableCommand {
                 result = try labeler.label(input: input, output: output)
             }
             if json {
-                let e = JSONEncoder()
-                e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                e.dateEncodingStrategy = .iso8601
-                emit(String(decoding: try e.encode(result), as: UTF8.self) + "\n")
+                try emitJSON(result)
             } else {
                 emit("labeled \(result.output): \(result.frames) frames, profile \(result.profile.rawValue)\n")
                 emit("  content ID  \(result.label.contentID.hex)\n")

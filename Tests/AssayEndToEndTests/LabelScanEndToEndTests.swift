@@ -200,6 +200,55 @@ struct LabelScanEndToEndTests {
                   .contains("timeStamp.")))
     }
 
+    /// Durable credentials across machines: a clip labeled on machine A, stripped and re-encoded, is
+    /// recovered on machine B (same watermark key, A's root trusted) once B imports A's labeled file
+    /// with `assay repository import`; tampered and unsigned files are not imported.
+    @Test func repositoryImportLetsAnotherMachineRecoverStrippedClips() throws {
+        let a = try CLIEnvironment(), b = try CLIEnvironment()
+        let aConfig = a.path("config/assay"), bConfig = b.path("config/assay")
+        try FileManager.default.removeItem(atPath: bConfig + "/watermark.key")
+        try FileManager.default.copyItem(atPath: aConfig + "/watermark.key", toPath: bConfig + "/watermark.key")
+        let trust = aConfig + "/trust.pem"
+        let labeled = a.path("labeled.mp4"), stripped = a.path("stripped.mp4"), tampered = a.path("tampered.mp4")
+        let r = try a.run(["label", try TestFixtures.generated("clip_720p.mp4").path, "-o", labeled, "--generator", "g",
+                           "--generator-version", "1", "--preset", "ultrafast"])
+        try #require(r.status == 0, "\(r.stderrText)")
+        _ = try CLIEnvironment.ffmpeg(["-i", labeled, "-map_metadata", "-1", "-c:v", "libx264", "-crf", "23",
+                                       "-preset", "veryfast", "-an", stripped])
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: labeled))
+        bytes[bytes.count - 2000] ^= 0x55
+        try bytes.write(to: URL(fileURLWithPath: tampered))
+
+        let listed = try a.run(["repository", "list", "--json"])
+        let records = try JSONSerialization.jsonObject(with: listed.stdout) as? [[String: Any]] ?? []
+        try #require(records.count == 1, "\(listed.stdoutText)")
+        let contentID = try #require(records[0]["contentID"] as? String)
+        let payload = try #require(records[0]["watermarkPayload"] as? String)
+
+        // Machine B knows the watermark key and A's root, but not the manifest: watermark only.
+        #expect(try b.run(["verify", stripped, "--trust", trust, "--no-classifier"]).status == 4)
+        let imported = try b.run(["repository", "import", labeled, tampered, try TestFixtures.generated("h264_aac.mp4").path,
+                                  "--trust", trust, "--json"])
+        #expect(imported.status == 1, "one file was skipped: \(imported.stdoutText)")
+        let results = try JSONSerialization.jsonObject(with: imported.stdout) as? [[String: Any]] ?? []
+        #expect(results.count == 3)
+        #expect(results.first?["contentID"] as? String == contentID && results.first?["state"] as? String == "Trusted")
+        #expect(results.dropFirst().allSatisfy { $0["contentID"] == nil && $0["problem"] != nil }, "\(imported.stdoutText)")
+        let recovered = try b.run(["verify", stripped, "--trust", trust, "--no-classifier"])
+        #expect(recovered.status == 0 && recovered.stdoutText.contains("recovered by watermark"), "\(recovered.stdoutText)")
+
+        // Look-up by payload, export as a sidecar holding exactly the embedded store, removal.
+        #expect(try b.run(["repository", "show", payload]).stdoutText.contains(contentID))
+        let sidecar = b.path("store.c2pa")
+        #expect(try b.run(["repository", "export", contentID, "-o", sidecar]).status == 0)
+        let store = try Data(contentsOf: URL(fileURLWithPath: sidecar))
+        let original = try Data(contentsOf: URL(fileURLWithPath: labeled))
+        #expect(store.count > 1000 && original.range(of: store) != nil, "the sidecar is the store embedded in the file")
+        #expect(try b.run(["repository", "remove", contentID]).status == 0)
+        #expect(try b.run(["repository", "show", contentID]).status == 1)
+        #expect(try b.run(["verify", stripped, "--trust", trust, "--no-classifier"]).status == 4)
+    }
+
     @Test func scanKilledAndResumedScansEveryFileExactlyOnce() throws {
         let e = try CLIEnvironment()
         let corpus = e.path("corpus")

@@ -97,6 +97,25 @@ public final class ManifestRepository: Sendable {
                   arguments: [Int64(bitPattern: watermarkPayload)])
     }
 
+    /// Records, newest first (`limit` at most, after skipping `offset`).
+    public func list(limit: Int = 100, offset: Int = 0) throws -> [StoredManifest] {
+        try fetch(sql: "SELECT * FROM manifest ORDER BY created DESC, content_id LIMIT ? OFFSET ?",
+                  arguments: [max(0, limit), max(0, offset)])
+    }
+
+    /// Removes the record with this content ID; returns whether there was one.
+    @discardableResult
+    public func remove(contentID: ContentID) throws -> Bool {
+        do {
+            return try pool.write { db in
+                try db.execute(sql: "DELETE FROM manifest WHERE content_id = ?", arguments: [contentID.hex])
+                return db.changesCount > 0
+            }
+        } catch {
+            throw AssayError(.repository, "cannot change the manifest repository at \(path): \(error)")
+        }
+    }
+
     /// Number of records.
     public func count() throws -> Int {
         do {

@@ -66,13 +66,14 @@ struct RepositoryCommand: ParsableCommand {
         @OptionGroup var location: Location
         @Argument(help: "Labeled files.") var files: [String]
         @Option(help: "Extra trust anchors (PEM) for the validation.") var trust: String?
+        @Option(help: "Certificate revocation list (PEM; repeatable).") var crl: [String] = []
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
             var failed = false
             try reportingErrors("import") {
                 let repo = try location.open()
-                let settings = try TrustSettings.resolve(trustPath: trust)
+                let settings = try TrustSettings.resolve(trustPath: trust, revocationListPaths: crl)
                 let results = files.map { RepositoryJob.importFile($0, into: repo, trust: settings) }
                 failed = results.contains { $0.contentID == nil }
                 if json { return try emitJSON(results) }

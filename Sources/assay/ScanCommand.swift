@@ -13,6 +13,7 @@ struct ScanCommand: ParsableCommand {
     /// Options shared by every scan that verifies.
     struct VerifyFlags: ParsableArguments {
         @Option(help: "Trust anchors (PEM bundle).") var trust: String?
+        @Option(help: "Certificate revocation list (PEM; repeatable).") var crl: [String] = []
         @Option(name: .customLong("watermark-key"), help: "Watermark key.") var watermarkKey: String?
         @Option(help: "Manifest repository.") var repository: String?
         @Option(help: "Classifier model folder.") var model: String?
@@ -34,10 +35,12 @@ struct ScanCommand: ParsableCommand {
         }
 
         func scanner(out: String) throws -> ScanJob {
-            let verifier = try Verifier(options: VerifyOptions(
+            var options = VerifyOptions(
                 trustPath: trust, watermarkKeyPath: watermarkKey, repositoryPath: repository, classifierModel: model,
                 watermark: !noWatermark, classifier: !noClassifier, decodeSeconds: seconds, decoderThreads: jobs > 1 ? 1 : 2,
-                thumbnails: 1))
+                thumbnails: 1)
+            options.revocationListPaths = crl
+            let verifier = try Verifier(options: options)
             if verbose { for n in verifier.laneNotes { printError("assay scan: \(n)") } }
             return try ScanJob(verifier: verifier, options: .init(jobs: jobs, outputDirectory: out,
                                                                  enumerator: enumerator(), hashContent: !noHash))

@@ -18,6 +18,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Trust anchors (PEM bundle), in addition to $XDG_CONFIG_HOME/assay/trust.pem.")
     var trust: String?
 
+    @Option(help: "Certificate revocation list (PEM; repeatable), in addition to $XDG_CONFIG_HOME/assay/crl.pem.")
+    var crl: [String] = []
+
     @Option(name: .customLong("watermark-key"), help: "Watermark key (default $XDG_CONFIG_HOME/assay/watermark.key).")
     var watermarkKey: String?
 
@@ -55,10 +58,12 @@ struct VerifyCommand: ParsableCommand {
         let policy = try FailOn.parse(failOn)
         let verifier: Verifier
         do {
-            verifier = try Verifier(options: VerifyOptions(
+            var options = VerifyOptions(
                 trustPath: trust, watermarkKeyPath: watermarkKey, repositoryPath: repository, classifierModel: model,
                 watermark: !noWatermark && !aigc, classifier: !noClassifier && !aigc, decodeSeconds: seconds,
-                thumbnails: html == nil ? 0 : 4))
+                thumbnails: html == nil ? 0 : 4)
+            options.revocationListPaths = crl
+            verifier = try Verifier(options: options)
         } catch {
             printError("assay verify: \(error)")
             throw ExitCode(2)

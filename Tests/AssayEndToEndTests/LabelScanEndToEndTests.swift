@@ -249,6 +249,73 @@ struct LabelScanEndToEndTests {
         #expect(try b.run(["verify", stripped, "--trust", trust, "--no-classifier"]).status == 4)
     }
 
+    /// Revocation from certificate revocation lists made by `openssl ca -gencrl` with the identity's
+    /// root: a revoked signer makes the clip untrusted (exit 4, `signingCredential.revoked`); a list
+    /// that does not name it, or one the issuer did not sign, changes nothing; a trusted time-stamp
+    /// from before the revocation keeps the signature valid.
+    @Test func revokedSignersAreUntrustedFromARevocationList() throws {
+        let e = try CLIEnvironment()
+        let config = e.path("config/assay")
+        let labeled = e.path("labeled.mp4")
+        let r = try e.run(["label", try TestFixtures.generated("h264_aac.mp4").path, "-o", labeled, "--generator", "g",
+                           "--generator-version", "1", "--preset", "ultrafast"])
+        try #require(r.status == 0, "\(r.stderrText)")
+        let serial = try Subprocess.run("/usr/bin/env", ["openssl", "x509", "-in", config + "/signer.pem", "-noout", "-serial"])
+            .stdoutText.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "serial=", with: "")
+        try #require(!serial.isEmpty)
+        /// A CRL signed by `key`/`cert` revoking `serials` at `revoked` (YYMMDDHHMMSSZ).
+        func crl(_ name: String, serials: [String], revoked: String, key: String, cert: String) throws -> String {
+            let dir = e.path("ca-" + name)
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let index = serials.map { "R\t351231000000Z\t\(revoked)\t\($0)\tunknown\t/CN=x\n" }.joined()
+            try Data(index.utf8).write(to: URL(fileURLWithPath: dir + "/index.txt"))
+            try Data("01\n".utf8).write(to: URL(fileURLWithPath: dir + "/crlnumber"))
+            try Data("""
+                [ca]
+                default_ca = d
+                [d]
+                database = \(dir)/index.txt
+                crlnumber = \(dir)/crlnumber
+                default_md = sha256
+                default_crl_days = 30
+
+                """.utf8).write(to: URL(fileURLWithPath: dir + "/ca.cnf"))
+            let out = dir + "/crl.pem"
+            let g = try Subprocess.run("/usr/bin/env", ["openssl", "ca", "-gencrl", "-config", dir + "/ca.cnf",
+                                                        "-keyfile", key, "-cert", cert, "-out", out])
+            try #require(g.status == 0, "\(g.stderrText)")
+            return out
+        }
+        let rootKey = config + "/root-ca.key", rootCert = config + "/root-ca.pem"
+        let revoking = try crl("revoking", serials: [serial], revoked: "240101000000Z", key: rootKey, cert: rootCert)
+        let other = try crl("other", serials: ["0BADC0DE"], revoked: "240101000000Z", key: rootKey, cert: rootCert)
+        // The same list signed by a stranger who copied the root's name: not the issuer's list.
+        let strangerKey = e.path("stranger.key"), strangerCert = e.path("stranger.pem")
+        let subject = try Subprocess.run("/usr/bin/env", ["openssl", "x509", "-in", rootCert, "-noout", "-subject",
+                                                          "-nameopt", "compat"])
+            .stdoutText.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "subject=", with: "")
+        let mk = try Subprocess.run("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                                     "ec_paramgen_curve:P-256", "-nodes", "-keyout", strangerKey,
+                                                     "-out", strangerCert, "-days", "2", "-subj", subject])
+        try #require(mk.status == 0, "\(mk.stderrText)")
+        let forged = try crl("forged", serials: [serial], revoked: "240101000000Z", key: strangerKey, cert: strangerCert)
+
+        let verify = { (crls: [String]) in
+            try e.run(["verify", labeled, "--no-classifier", "--no-watermark", "--json"] + crls.flatMap { ["--crl", $0] })
+        }
+        let revoked = try verify([revoking])
+        #expect(revoked.status == 4, "\(revoked.stdoutText)")
+        #expect(revoked.stdoutText.contains("signingCredential.revoked"))
+        let notListed = try verify([other])
+        #expect(notListed.status == 0 && notListed.stdoutText.contains("assay.crl.notRevoked"), "\(notListed.stdoutText)")
+        let forgedResult = try verify([forged])
+        #expect(forgedResult.status == 0 && !forgedResult.stdoutText.contains("signingCredential.revoked")
+                && !forgedResult.stdoutText.contains("assay.crl"), "\(forgedResult.stdoutText)")
+        // <config>/crl.pem is read without --crl.
+        try FileManager.default.copyItem(atPath: revoking, toPath: config + "/crl.pem")
+        #expect(try verify([]).status == 4)
+    }
+
     @Test func scanKilledAndResumedScansEveryFileExactlyOnce() throws {
         let e = try CLIEnvironment()
         let corpus = e.path("corpus")

@@ -33,7 +33,8 @@ public final class Verifier: ClipVerifying, @unchecked Sendable {
         let paths = AssayPaths(environment: options.environment)
         var notes: [String] = []
         do {
-            trust = try TrustSettings.resolve(trustPath: options.trustPath, environment: options.environment)
+            trust = try TrustSettings.resolve(trustPath: options.trustPath, revocationListPaths: options.revocationListPaths,
+                                              environment: options.environment)
         } catch {
             throw AssayError(.keys, "cannot load trust anchors: \(error)")
         }

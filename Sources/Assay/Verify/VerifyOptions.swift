@@ -4,6 +4,8 @@ import Foundation
 public struct VerifyOptions: Sendable {
     /// Extra trust anchors (PEM bundle), on top of `$XDG_CONFIG_HOME/assay/trust.pem`.
     public var trustPath: String?
+    /// Certificate revocation lists (PEM) to check signers against, on top of `$XDG_CONFIG_HOME/assay/crl.pem`.
+    public var revocationListPaths: [String] = []
     /// Watermark key; `nil` uses `$XDG_CONFIG_HOME/assay/watermark.key` if it exists.
     public var watermarkKeyPath: String?
     /// Manifest repository; `nil` uses the default one if it exists.

@@ -101,7 +101,7 @@ public final class Certificate: @unchecked Sendable {
     /// `notBefore` as seconds since the epoch (best effort).
     var notBefore: Int64? { Self.epoch(X509_get0_notBefore(raw)) }
 
-    private static func epoch(_ t: UnsafePointer<ASN1_TIME>?) -> Int64? {
+    static func epoch(_ t: UnsafePointer<ASN1_TIME>?) -> Int64? {
         guard let t else { return nil }
         var tm = tm()
         guard ASN1_TIME_to_tm(t, &tm) == 1 else { return nil }

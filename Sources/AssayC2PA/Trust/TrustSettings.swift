@@ -8,6 +8,9 @@ public struct TrustSettings: Sendable {
     public var allowedEKUs: Set<String>
     /// When false, trust is not evaluated (no `signingCredential.trusted/untrusted`).
     public var verifyTrust: Bool
+    /// Certificate revocation lists the signing certificate is checked against (offline; a list counts
+    /// only when the certificate's issuer signed it).
+    public var revocationLists: [RevocationList] = []
 
     /// Creates settings.
     public init(
@@ -32,12 +35,17 @@ public struct TrustSettings: Sendable {
     }
 
     /// Anchors from `--trust` (if given) plus `<config>/trust.pem` (if present); EKUs from
-    /// `<config>/allowed_ekus.txt` (one OID per line) if present.
-    public static func resolve(trustPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    /// `<config>/allowed_ekus.txt` (one OID per line) if present; revocation lists from
+    /// `revocationListPaths` (`--crl`) plus `<config>/crl.pem` (if present).
+    public static func resolve(trustPath: String?, revocationListPaths: [String] = [],
+                               environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> TrustSettings
     {
         var s = TrustSettings()
         let dir = configDirectory(environment: environment)
+        var crlPaths = revocationListPaths
+        if FileManager.default.fileExists(atPath: dir + "/crl.pem") { crlPaths.append(dir + "/crl.pem") }
+        for path in crlPaths { s.revocationLists += try RevocationList.parsePEMBundle(try FileIO.readAll(path)) }
         if let trustPath { s.anchors += try Certificate.parsePEMBundle(try FileIO.readAll(trustPath)) }
         let cfg = dir + "/trust.pem"
         if FileManager.default.fileExists(atPath: cfg) {

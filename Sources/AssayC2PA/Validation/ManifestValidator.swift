@@ -293,6 +293,7 @@ public enum ManifestValidator {
                 time: nil, algorithm: alg.rawValue)
             var now = Int64(time(nil))
             var signingTime: String?
+            var trustedTimeStamp: Int64?
             // v2: `sigTst2` holds TimeStampTokens over the signature; legacy v1: `sigTst` holds
             // TimeStampResps over the claim bytes.
             let v2 = cose.unprotectedHeader["sigTst2"]
@@ -313,6 +314,7 @@ public enum ManifestValidator {
                             add(StatusCode.timeStampUntrusted, .informational, url: sigURL, "timestamp cert untrusted")
                         }
                         if let t = v.time {
+                            if v.trusted { trustedTimeStamp = t }
                             now = t
                             signingTime = Assertions.iso8601(Date(timeIntervalSince1970: TimeInterval(t)))
                         }
@@ -360,8 +362,33 @@ public enum ManifestValidator {
             } else {
                 add(StatusCode.claimSignatureMismatch, .failure, url: sigURL, "claim signature does not match")
             }
+            checkRevocation(leaf: leaf, intermediates: Array(certs.dropFirst()), signedAt: trustedTimeStamp, url: sigURL)
             add(StatusCode.signingCredentialOCSPSkipped, .informational, url: sigURL, "OCSP not checked")
             return signer
+        }
+
+        /// The signing certificate against the revocation lists of its issuer (found among the chain and
+        /// the anchors). A certificate revoked after a trusted time-stamp of the signature still signed
+        /// validly (the time-stamp proves when); otherwise revocation is a failure.
+        mutating func checkRevocation(leaf: Certificate, intermediates: [Certificate], signedAt: Int64?, url: String) {
+            guard !trust.revocationLists.isEmpty,
+                let issuer = (intermediates + trust.anchors).first(where: { $0.issued(leaf) })
+            else { return }
+            let lists = trust.revocationLists.filter { $0.isIssued(by: issuer) }
+            guard !lists.isEmpty else { return }
+            let date = { (t: Int64) in Assertions.iso8601(Date(timeIntervalSince1970: TimeInterval(t))) }
+            guard let revoked = lists.compactMap({ $0.revocationTime(of: leaf) }).min() else {
+                add(StatusCode.assayNotRevoked, .informational, url: url,
+                    "signing certificate is not on the issuer's revocation list (\(lists.count) checked)")
+                return
+            }
+            if let signedAt, signedAt < revoked {
+                add(StatusCode.assayNotRevoked, .informational, url: url,
+                    "signing certificate revoked on \(date(revoked)), after the time-stamped signature (\(date(signedAt)))")
+            } else {
+                add(StatusCode.signingCredentialRevoked, .failure, url: url,
+                    "signing certificate revoked on \(date(revoked)) (revocation list of \(issuer.subjectCommonName ?? "its issuer"))")
+            }
         }
 
         mutating func checkAssertions(_ m: Manifest, base: String, bindToAsset: Bool, depth: Int) {

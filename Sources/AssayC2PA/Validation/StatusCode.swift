@@ -18,6 +18,10 @@ public enum StatusCode {
     public static let signingCredentialInvalid = "signingCredential.invalid"
     /// The signing certificate expired.
     public static let signingCredentialExpired = "signingCredential.expired"
+    /// The signing certificate was revoked (here: by a certificate revocation list from its issuer).
+    public static let signingCredentialRevoked = "signingCredential.revoked"
+    /// Assay's own (informational): the signing certificate is on none of the issuer's revocation lists given.
+    public static let assayNotRevoked = "assay.crl.notRevoked"
     /// OCSP was not checked.
     public static let signingCredentialOCSPSkipped = "signingCredential.ocsp.skipped"
     /// A hashed URI matched.

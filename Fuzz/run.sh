@@ -25,16 +25,23 @@ build() {
     (cd "$here" && swift build -c $config --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address \
         --scratch-path "$here/.build" 2>&1 | grep -E "error|warning: unre" >&2; exit "${PIPESTATUS[0]}")
 }
-# Every object we compiled must carry both libFuzzer's coverage counters and ASan's checks; a fuzzer
-# without either finds nothing, so refuse to report results from such a build.
+# Every module we compiled must carry both libFuzzer's coverage counters and ASan's checks (the flags
+# go per module, one swiftc invocation each); a fuzzer without either finds nothing, so refuse to report
+# results from such a build. Per module, not per object: under -O a file of plain types has no
+# instrumentable code of its own.
 check_instrumented() {
-    local o bad=0
-    for o in "$bin"/*.build/*.swift.o; do
-        case $o in *.swiftmodule.o) continue ;; esac
-        # grep -c, not grep -q: under pipefail an early-exiting grep makes objdump die of SIGPIPE.
-        if [ "$(objdump -h "$o" 2>/dev/null | grep -c sancov)" -eq 0 ] || \
-           [ "$(nm "$o" 2>/dev/null | grep -c __asan_)" -eq 0 ]; then
-            echo "not instrumented (coverage and ASan): $o" >&2; bad=1
+    local dir o bad=0 cov asan
+    for dir in "$bin"/*.build; do
+        cov=0; asan=0
+        for o in "$dir"/*.swift.o; do
+            [ -f "$o" ] || continue
+            case $o in *.swiftmodule.o) continue ;; esac
+            # grep -c, not grep -q: under pipefail an early-exiting grep makes objdump die of SIGPIPE.
+            cov=$((cov + $(objdump -h "$o" 2>/dev/null | grep -c sancov)))
+            asan=$((asan + $(nm "$o" 2>/dev/null | grep -c __asan_)))
+        done
+        if ls "$dir"/*.swift.o >/dev/null 2>&1 && { [ "$cov" -eq 0 ] || [ "$asan" -eq 0 ]; }; then
+            echo "not instrumented (coverage $cov, ASan $asan): $dir" >&2; bad=1
         fi
     done
     return $bad

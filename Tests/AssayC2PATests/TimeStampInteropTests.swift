@@ -41,12 +41,48 @@ struct TimeStampInteropTests {
         #expect(Set(py.success) == Set(r.codes(.success)))
     }
 
+    @Test("A signer revoked after a trusted time-stamp of its signature still signed validly; before it, not")
+    func revocationAfterTheTimeStamp() throws {
+        let pki = try TestPKI.shared.get()
+        let tsa = try LoopbackTSA(pki: pki)
+        defer { tsa.stop() }
+        let dir = try TemporaryDirectory()
+        let rootKey = dir.path("root.key").path
+        try Data(try pki.root.key.privateKeyPEM()).write(to: URL(fileURLWithPath: rootKey))
+        _ = try pki.identity(.es256)  // writes the signer certificate file
+        let serial = try RevocationListMaker.serial(ofCertificateAt: pki.certPath(.es256).path)
+        let crl = { (name: String, revoked: String) in
+            try RevocationList.parsePEMBundle([UInt8](try Data(contentsOf: URL(fileURLWithPath:
+                try RevocationListMaker.make(serials: [serial], revoked: revoked, keyPath: rootKey,
+                                             certPath: pki.rootPath.path, in: dir.path(name).path)))))
+        }
+        let input = try TestFixtures.generated("h264_aac.mp4").path
+        let stamped = dir.path("stamped.mp4").path, plain = dir.path("plain.mp4").path
+        let definition = ManifestDefinition(label: ContentLabel(producer: "p", generator: .init(name: "g", version: "1")))
+        try ManifestSigner.sign(inputPath: input, outputPath: stamped, definition: definition,
+                                identity: try pki.signingIdentity(.es256), timeStampURL: tsa.url)
+        try ManifestSigner.sign(inputPath: input, outputPath: plain, definition: definition,
+                                identity: try pki.signingIdentity(.es256))
+        var later = pki.trust, earlier = pki.trust
+        later.revocationLists = try crl("later", "351231000000Z")  // revoked in 2035
+        earlier.revocationLists = try crl("earlier", "200101000000Z")  // revoked in 2020, before signing
+        let stampedLater = try ManifestValidator.validate(path: stamped, trust: later)
+        #expect(stampedLater.state == .trusted, "\(stampedLater.codes(.failure))")
+        #expect(stampedLater.codes(.informational).contains("assay.crl.notRevoked"))
+        // Without a time-stamp nothing proves the signature came before the revocation.
+        let plainLater = try ManifestValidator.validate(path: plain, trust: later)
+        #expect(plainLater.codes(.failure).contains("signingCredential.revoked"))
+        let stampedEarlier = try ManifestValidator.validate(path: stamped, trust: earlier)
+        #expect(stampedEarlier.codes(.failure).contains("signingCredential.revoked"))
+        #expect(stampedEarlier.evidence.state != .trusted)
+    }
+
     @Test(
         "c2pa-python-signed with a time-stamp validates the same in Assay",
         .enabled(if: Interop.available, "c2pa-python not installed"))
     func pythonTimeStamped() throws {
         let pki = try TestPKI.shared.get()
-        _ = try pki.identity(.es256)
+        _ = try pki.identity(.es256)  // writes the signer certificate file
         let tsa = try LoopbackTSA(pki: pki)
         defer { tsa.stop() }
         let dir = try TemporaryDirectory()
@@ -79,7 +115,7 @@ struct LegacyTimeStampTests {
     @Test("c2pa-python v1 + TSA validates the same in Assay, including the signing time")
     func legacy() throws {
         let pki = try TestPKI.shared.get()
-        _ = try pki.identity(.es256)
+        _ = try pki.identity(.es256)  // writes the signer certificate file
         let tsa = try LoopbackTSA(pki: pki)
         defer { tsa.stop() }
         let dir = try TemporaryDirectory()

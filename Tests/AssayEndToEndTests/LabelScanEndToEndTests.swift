@@ -260,31 +260,10 @@ struct LabelScanEndToEndTests {
         let r = try e.run(["label", try TestFixtures.generated("h264_aac.mp4").path, "-o", labeled, "--generator", "g",
                            "--generator-version", "1", "--preset", "ultrafast"])
         try #require(r.status == 0, "\(r.stderrText)")
-        let serial = try Subprocess.run("/usr/bin/env", ["openssl", "x509", "-in", config + "/signer.pem", "-noout", "-serial"])
-            .stdoutText.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "serial=", with: "")
-        try #require(!serial.isEmpty)
-        /// A CRL signed by `key`/`cert` revoking `serials` at `revoked` (YYMMDDHHMMSSZ).
+        let serial = try RevocationListMaker.serial(ofCertificateAt: config + "/signer.pem")
         func crl(_ name: String, serials: [String], revoked: String, key: String, cert: String) throws -> String {
-            let dir = e.path("ca-" + name)
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let index = serials.map { "R\t351231000000Z\t\(revoked)\t\($0)\tunknown\t/CN=x\n" }.joined()
-            try Data(index.utf8).write(to: URL(fileURLWithPath: dir + "/index.txt"))
-            try Data("01\n".utf8).write(to: URL(fileURLWithPath: dir + "/crlnumber"))
-            try Data("""
-                [ca]
-                default_ca = d
-                [d]
-                database = \(dir)/index.txt
-                crlnumber = \(dir)/crlnumber
-                default_md = sha256
-                default_crl_days = 30
-
-                """.utf8).write(to: URL(fileURLWithPath: dir + "/ca.cnf"))
-            let out = dir + "/crl.pem"
-            let g = try Subprocess.run("/usr/bin/env", ["openssl", "ca", "-gencrl", "-config", dir + "/ca.cnf",
-                                                        "-keyfile", key, "-cert", cert, "-out", out])
-            try #require(g.status == 0, "\(g.stderrText)")
-            return out
+            try RevocationListMaker.make(serials: serials, revoked: revoked, keyPath: key, certPath: cert,
+                                         in: e.path("ca-" + name))
         }
         let rootKey = config + "/root-ca.key", rootCert = config + "/root-ca.pem"
         let revoking = try crl("revoking", serials: [serial], revoked: "240101000000Z", key: rootKey, cert: rootCert)

@@ -38,8 +38,11 @@ MODEL_ID = "assay-npr-lr-2"
 FEATURE_SET = "assay-fs-2"
 ALPHA = 0.01
 # (penalty, C, weighting): "class" balances real vs generated; "generator" also gives every generator
-# the same total weight, so that the four autoencoders do not define what "generated" looks like.
-GRID = [(p, c, w) for w in ("class", "generator") for p, c in (("l1", 0.03), ("l1", 0.1), ("l1", 0.3), ("l2", 0.1))]
+# the same total weight, so that the four autoencoders do not define what "generated" looks like;
+# "variant" does that and gives every real-labelled variant (real, extra real, each non-AI control)
+# the same total weight, so that the few rescaled controls count as much as the many real clips.
+WEIGHTINGS = ("class", "generator", "variant")
+GRID = [("l1", c, w) for w in WEIGHTINGS for c in (0.01, 0.03, 0.1)]
 QUICK = bool(os.environ.get("ASSAY_QUICK"))   # smoke test of this script: one setting, no ablation
 if QUICK:
     GRID = [("l1", 0.1, "class")]
@@ -112,17 +115,18 @@ def segment_matrix(rows, cols=None):
 
 
 def sample_weights(rows, y, owner, weighting):
-    """Class-balanced weights; with "generator", every generator also gets the same total weight."""
+    """Class-balanced weights; with "generator", every generator also gets the same total weight; with
+    "variant", every real-labelled variant too."""
     w = np.ones(len(y))
     n_pos, n_neg = max(int(np.sum(y == 1)), 1), max(int(np.sum(y == 0)), 1)
-    w[y == 0] = 0.5 / n_neg
-    if weighting == "class":
-        w[y == 1] = 0.5 / n_pos
-    else:
-        gens = np.array([rows[i]["variant"] for i in owner])
-        present = sorted(set(gens[y == 1]))
-        for g in present:
-            sel = (y == 1) & (gens == g)
+    variants = np.array([rows[i]["variant"] for i in owner])
+    for label, n, balanced in ((1, n_pos, weighting != "class"), (0, n_neg, weighting == "variant")):
+        if not balanced:
+            w[y == label] = 0.5 / n
+            continue
+        present = sorted(set(variants[y == label]))
+        for v in present:
+            sel = (y == label) & (variants == v)
             w[sel] = 0.5 / len(present) / sel.sum()
     return w * len(y)
 
@@ -157,7 +161,7 @@ def choose_hyper(train_rows, cols=None):
             Xte, yte, _ = segment_matrix(te, cols)
             if len(set(ytr)) < 2 or len(set(yte)) < 2:
                 continue
-            cache[(side, g)] = (Xtr, ytr, {w: sample_weights(tr, ytr, otr, w) for w in ("class", "generator")},
+            cache[(side, g)] = (Xtr, ytr, {w: sample_weights(tr, ytr, otr, w) for w in WEIGHTINGS},
                                 Xte, yte)
     best, best_score, scores = None, -1, {}
     for p, c, w in GRID:
@@ -422,7 +426,7 @@ def main():
                           minimumColourfulness=ABSTENTION["minimumColourfulness"],
                           how="entropy limit = max over real-labelled training segments + 0.05; colourfulness "
                               "limit = their median"),
-        speed=speed() if not QUICK else None,
+        speed=None,   # measured below, once model.json and calibration.json are in place
         goals=dict(auc_held_out_generators=0.95, tpr_at_fpr_1pct=0.5, non_ai_controls_flagged_max=0.01),
         caveats=[
             "p-value resolution is 1/(n+1) with n null clips; TPR at 0.1 % FPR equals TPR above the largest "
@@ -441,7 +445,7 @@ def main():
         if os.path.exists(path):
             with open(path) as fh:
                 ev["data"][name.replace(".json", "")] = json.load(fh)
-    for name, obj in [("model.json", model), ("calibration.json", calibration), ("eval.json", ev)]:
+    def write(name, obj):
         tmp = os.path.join(HERE, name + ".tmp")   # write, then rename: never a half-written model file
         with open(tmp, "w") as fh:
             json.dump(obj, fh, indent=1)
@@ -449,6 +453,12 @@ def main():
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, os.path.join(HERE, name))
+
+    for name, obj in [("model.json", model), ("calibration.json", calibration), ("eval.json", ev)]:
+        write(name, obj)
+    if not QUICK:
+        ev["speed"] = speed()
+        write("eval.json", ev)
     print(json.dumps({k: ev[k] for k in ["leave_one_generator_out_mean_auc", "leave_one_generator_out_min_auc",
                                          "leave_one_generator_out_mean_tpr_at_fpr_1pct", "non_ai_controls_flagged",
                                          "real_clips_flagged", "abstention_rate_base_clips", "calibration",

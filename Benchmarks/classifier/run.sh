@@ -16,8 +16,8 @@ echo "== verify budget: 48 frames of a 10 s 1920x1080 clip (6 runs of 8), median
 "$BIN" bench --model "$MODEL" --width 1920 --height 1080 --repeat 5 "$YUV" | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-print(f"{\"frames\":>8} {\"CPU s\":>8} {\"wall s\":>8} {\"goal CPU s\":>11} {\"session-1 CPU s\":>16}")
-print(f"{r[\"frames\"]:>8} {r[\"cpuSecondsMedian\"]:>8.3f} {r[\"wallSecondsMedian\"]:>8.3f} {0.3:>11.2f} {\"~1.0\":>16}")'
+print("%8s %8s %8s %11s %16s" % ("frames", "CPU s", "wall s", "goal CPU s", "session-1 CPU s"))
+print("%8d %8.3f %8.3f %11.2f %16s" % (r["frames"], r["cpuSecondsMedian"], r["wallSecondsMedian"], 0.3, "~1.0"))'
 echo
 CLIPS=("$@")
 [ ${#CLIPS[@]} -eq 0 ] && CLIPS=(Fixtures/carphone.mp4 Fixtures/bikes.mp4 Fixtures/bigbuckbunny.mp4)

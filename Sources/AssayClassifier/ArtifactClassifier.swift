@@ -25,7 +25,7 @@ public struct ArtifactClassifier: Sendable {
     /// Frames a caller should decode: ``segmentLength`` × ``maximumSegments``.
     public static var preferredFrameCount: Int { segmentLength * maximumSegments }
     /// The model shipped with this build, under `Classifiers/`.
-    public static let defaultModelID = "assay-npr-lr-1"
+    public static let defaultModelID = "assay-npr-lr-2"
 
     /// The model identifier.
     public var modelID: String { model.modelID }
@@ -107,6 +107,10 @@ public struct ArtifactClassifier: Sendable {
         } else if p.combing > c.maximumCombing {
             verdict.abstention = .interlaced
         } else if p.flatFraction > c.maximumFlatFraction {
+            verdict.abstention = .syntheticContent
+        } else if let entropy = c.maximumChromaEntropy, let colourful = c.minimumColourfulness,
+            p.chromaEntropy > entropy && p.colourfulness > colourful
+        {
             verdict.abstention = .syntheticContent
         } else if p.blockiness > c.maximumBlockiness {
             verdict.abstention = .heavyCompression

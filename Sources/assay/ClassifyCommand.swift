@@ -11,7 +11,7 @@ struct ClassifyCommand: ParsableCommand {
     @Argument(help: "The clip.")
     var file: String
 
-    @Option(help: "Model folder (default Classifiers/assay-npr-lr-1).")
+    @Option(help: "Model folder (default Classifiers/assay-npr-lr-2).")
     var model: String?
 
     @Option(help: "Seconds of video analysed.")

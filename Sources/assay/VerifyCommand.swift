@@ -27,7 +27,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Manifest repository (default $XDG_DATA_HOME/assay/manifests.sqlite).")
     var repository: String?
 
-    @Option(help: "Classifier model folder (default Classifiers/assay-npr-lr-1).")
+    @Option(help: "Classifier model folder (default Classifiers/assay-npr-lr-2).")
     var model: String?
 
     @Flag(name: .customLong("no-watermark"), help: "Skip the watermark lane.")

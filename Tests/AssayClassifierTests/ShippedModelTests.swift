@@ -44,8 +44,26 @@ struct ShippedModelTests {
         let c = try ArtifactClassifier(modelDirectory: ModelFolder.shipped.path)
         #expect(c.modelID == ArtifactClassifier.defaultModelID)
         #expect(c.model.featureSetVersion == FeatureSet.version)
-        // The null must be large enough that p ≤ alpha is reachable at all.
+        // The null must be large enough that p ≤ alpha is reachable at all, and p ≤ 0.002 (≥ 499 clips).
         #expect(1 / Double(c.calibration.nullStatistics.count + 1) <= c.calibration.alpha)
+        #expect(c.calibration.nullStatistics.count >= 499)
+        #expect(c.calibration.maximumChromaEntropy != nil && c.calibration.minimumColourfulness != nil)
+    }
+
+    @Test("Big Buck Bunny (CGI, never trained on) is inconclusive by the measured palette rule; bikes is not")
+    func cgiAbstains() throws {
+        let c = try ArtifactClassifier(modelDirectory: ModelFolder.shipped.path)
+        let cgi = try c.analyse(frames: Self.decode("bigbuckbunny.mp4", count: 16))
+        #expect(cgi.evidence.decision == .inconclusive)
+        #expect(cgi.abstention == .syntheticContent)
+        #expect(cgi.segments.allSatisfy { $0.abstention == .syntheticContent })
+        // The rule is measured, not a name check: its two profile values are above the limits.
+        for s in cgi.segments {
+            #expect(s.features.profile.chromaEntropy > c.calibration.maximumChromaEntropy!)
+            #expect(s.features.profile.colourfulness > c.calibration.minimumColourfulness!)
+        }
+        let real = try c.analyse(frames: Self.decode("bikes.mp4", count: 16))
+        #expect(real.segments.allSatisfy { $0.abstention != .syntheticContent })
     }
 
     @Test("classifies a fixture clip with a decision consistent with its calibration",

@@ -2,7 +2,9 @@
 // feature vector (`features`, for training) or runs the classifier (`classify`, for evaluation).
 //
 //   ffmpeg -i clip.mp4 -f rawvideo -pix_fmt yuv420p - | assay-features features --width W --height H -
-//   ffmpeg ... | assay-features classify --model Classifiers/assay-npr-lr-1 --width W --height H -
+//   ffmpeg ... | assay-features classify --model Classifiers/assay-npr-lr-2 --width W --height H -
+//   assay-features bench --model DIR --width W --height H [--repeat N] frames.yuv
+//     (reads every frame into memory first, then times `analyse` alone: CPU seconds of this process)
 import AssayClassifier
 import AssayCore
 import Foundation
@@ -26,6 +28,7 @@ struct AssayFeatures {
         var model: String?
         var input = "-"
         var maximumSegments = Int.max
+        var repeats = 5
     }
 
     static func parse(_ args: [String]) throws -> Options {
@@ -36,9 +39,9 @@ struct AssayFeatures {
             guard i < args.count else { throw ToolError("missing value for \(args[i - 1])") }
             return args[i]
         }
-        guard let mode = args.first, mode == "features" || mode == "classify" else {
-            throw ToolError("usage: assay-features features|classify --width W --height H [--fps F] [--model DIR] "
-                + "[--max-segments N] FILE|-")
+        guard let mode = args.first, ["features", "classify", "bench"].contains(mode) else {
+            throw ToolError("usage: assay-features features|classify|bench --width W --height H [--fps F] "
+                + "[--model DIR] [--max-segments N] [--repeat N] FILE|-")
         }
         o.mode = mode
         i = 1
@@ -49,6 +52,7 @@ struct AssayFeatures {
             case "--fps": o.fps = Double(try value()) ?? 25
             case "--model": o.model = try value()
             case "--max-segments": o.maximumSegments = Int(try value()) ?? Int.max
+            case "--repeat": o.repeats = max(1, min(Int(try value()) ?? 1, 1000))
             default: o.input = args[i]
             }
             i += 1
@@ -99,6 +103,26 @@ struct AssayFeatures {
         let frames = RawFrames(handle: handle, width: o.width, height: o.height, fps: o.fps)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        if o.mode == "bench" {
+            guard let model = o.model else { throw ToolError("bench needs --model DIR") }
+            let classifier = try ArtifactClassifier(modelDirectory: model)
+            let all = Array(frames)
+            var cpu: [Double] = [], wall: [Double] = []
+            var decision = ""
+            for _ in 0..<o.repeats {
+                let c0 = cpuSeconds(), w0 = Date()
+                let analysis = try classifier.analyse(frames: all)
+                cpu.append(cpuSeconds() - c0)
+                wall.append(Date().timeIntervalSince(w0))
+                decision = analysis.evidence.decision.rawValue
+            }
+            let line = BenchLine(
+                frames: all.count, width: o.width, height: o.height, repeats: o.repeats,
+                cpuSecondsMedian: cpu.sorted()[cpu.count / 2], wallSecondsMedian: wall.sorted()[wall.count / 2],
+                decision: decision)
+            print(String(decoding: try encoder.encode(line), as: UTF8.self))
+            return
+        }
         if o.mode == "classify" {
             guard let model = o.model else { throw ToolError("classify needs --model DIR") }
             let classifier = try ArtifactClassifier(modelDirectory: model)
@@ -124,6 +148,23 @@ struct AssayFeatures {
                 if count >= o.maximumSegments { break }
             }
         }
+    }
+
+    /// CPU time of this process (all threads), seconds.
+    static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
+    struct BenchLine: Encodable {
+        var frames: Int
+        var width: Int
+        var height: Int
+        var repeats: Int
+        var cpuSecondsMedian: Double
+        var wallSecondsMedian: Double
+        var decision: String
     }
 
     struct SegmentLine: Encodable {

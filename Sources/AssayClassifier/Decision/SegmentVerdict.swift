@@ -34,7 +34,8 @@ public enum AbstentionReason: String, Sendable, Hashable, Codable, CaseIterable 
     case tooFewTiles = "too-few-tiles"
     /// Heavy compression (strong 8×8 block edges) masks generation traces.
     case heavyCompression = "heavy-compression"
-    /// Large flat areas: CGI, animation or screen content, which the model was not trained on.
+    /// CGI, animation or screen content, which the model was not trained on: large flat areas, or a
+    /// vivid, many-hued palette beyond any real footage of the calibration set.
     case syntheticContent = "cgi-animation-or-screen"
     /// Combing from interlaced video.
     case interlaced
@@ -54,7 +55,8 @@ public enum AbstentionReason: String, Sendable, Hashable, Codable, CaseIterable 
         case .tooFewTiles: "too few textured 64×64 tiles to measure"
         case .heavyCompression: "heavy compression (strong 8×8 block edges) masks generation traces"
         case .syntheticContent:
-            "large flat areas typical of CGI, animation or screen content, which the model was not trained on"
+            "CGI, animation or screen content (large flat areas, or a vivid many-hued palette beyond the real "
+                + "footage the model was calibrated on), which the model was not trained on"
         case .interlaced: "interlaced (combed) frames; deinterlace before classifying"
         case .outOfDistribution: "features far outside the range seen in training"
         case .unmeasurable: "features could not be measured"

@@ -33,6 +33,10 @@ public struct ContentProfile: Sendable, Hashable, Codable {
     public var lumaStd: Double
     /// Vertical 1-line vs 2-line detail relative to the horizontal one: ≫1 for combed (interlaced) frames.
     public var combing: Double
+    /// Entropy in bits of the (Cb, Cr) histogram on a 32×32 grid: how many distinct hues the frames hold.
+    public var chromaEntropy: Double
+    /// Colourfulness (Hasler–Süsstrunk style, on Cb/Cr): √(σ²Cb + σ²Cr) + 0.3 √(μ²Cb + μ²Cr), means about 128.
+    public var colourfulness: Double
 
     /// Measures the frames at indices `analysed` of a segment.
     static func measure(frames: [Frame], analysed: [Int], usableTiles: Int, totalTiles: Int) -> ContentProfile {
@@ -42,12 +46,14 @@ public struct ContentProfile: Sendable, Hashable, Codable {
         var ls = 0.0, ls2 = 0.0, ln = 0.0
         var cs = 0.0, cs2 = 0.0, cn = 0.0
         var v1 = 0.0, v2 = 0.0, h1 = 0.0, h2 = 0.0
+        var hues = [Double](repeating: 0, count: 32 * 32)
+        var bs = 0.0, bs2 = 0.0, rs = 0.0, rs2 = 0.0
         for index in analysed {
             let f = frames[index]
             let w = f.width, h = f.height
-            // Bound the work on huge frames: visit every `rowGroupStep`-th group of 8 rows (whole rows,
-            // so the 8×8 phase of horizontal differences is kept).
-            let rowGroupStep = max(1, (w * h) / 1_000_000)
+            // Bound the work on large frames: visit every `rowGroupStep`-th group of 8 rows (whole rows,
+            // so the 8×8 phase of horizontal differences is kept), about 125 000 pixels per frame.
+            let rowGroupStep = max(1, (w * h) / 125_000)
             f.luma.samples.withUnsafeBufferPointer { p in
                 var y = 2
                 while y < h - 2 {
@@ -84,15 +90,38 @@ public struct ContentProfile: Sendable, Hashable, Codable {
                     y += 1
                 }
             }
-            for plane in [f.cb, f.cr] {
-                for s in plane.samples {
-                    let v = Double(s)
-                    cs += v
-                    cs2 += v * v
-                    cn += 1
+            // Chroma: the same row groups (chroma row y covers luma rows 2y, 2y + 1).
+            let bw = f.cb.width, rw = f.cr.width
+            let cw = min(bw, rw), ch = min(f.cb.height, f.cr.height)
+            f.cb.samples.withUnsafeBufferPointer { pb in
+                f.cr.samples.withUnsafeBufferPointer { pr in
+                    for y in 0..<ch where ((2 * y) >> 3) % rowGroupStep == 0 {
+                        for x in 0..<cw {
+                            let b = pb[y * bw + x], r = pr[y * rw + x]
+                            let vb = Double(b), vr = Double(r)
+                            cs += vb + vr
+                            cs2 += vb * vb + vr * vr
+                            cn += 2
+                            bs += vb
+                            bs2 += vb * vb
+                            rs += vr
+                            rs2 += vr * vr
+                            hues[Int(b >> 3) * 32 + Int(r >> 3)] += 1
+                        }
+                    }
                 }
             }
         }
+        let hueTotal = hues.reduce(0, +)
+        var entropy = 0.0
+        for c in hues where c > 0 {
+            let q = c / hueTotal
+            entropy -= q * log2(q)
+        }
+        let chromaPixels = max(cn / 2, 1)
+        let mb = bs / chromaPixels - 128, mr = rs / chromaPixels - 128
+        let vb = max(bs2 / chromaPixels - (mb + 128) * (mb + 128), 0)
+        let vr = max(rs2 / chromaPixels - (mr + 128) * (mr + 128), 0)
         let eps = 1e-6
         let lm = ls / max(ln, 1)
         let cm = cs / max(cn, 1)
@@ -105,6 +134,8 @@ public struct ContentProfile: Sendable, Hashable, Codable {
             chromaSpread: max(cs2 / max(cn, 1) - cm * cm, 0).squareRoot(),
             lumaMean: lm,
             lumaStd: max(ls2 / max(ln, 1) - lm * lm, 0).squareRoot(),
-            combing: vertical / horizontal)
+            combing: vertical / horizontal,
+            chromaEntropy: entropy,
+            colourfulness: (vb + vr).squareRoot() + 0.3 * (mb * mb + mr * mr).squareRoot())
     }
 }

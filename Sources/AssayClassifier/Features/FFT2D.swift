@@ -33,14 +33,20 @@ struct FFT2D: Sendable {
     }
 
     /// One in-place 1-D transform of `size` complex values at `start` with `stride`.
-    private func transform1D(_ re: inout [Double], _ im: inout [Double], start: Int, stride: Int) {
+    private func transform1D(
+        _ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, start: Int, stride: Int,
+        cosines: UnsafePointer<Double>, sines: UnsafePointer<Double>, reversed: UnsafePointer<Int>
+    ) {
         let n = size
         for i in 0..<n {
-            let j = bitReversed[i]
+            let j = reversed[i]
             if j > i {
                 let a = start + i * stride, b = start + j * stride
-                re.swapAt(a, b)
-                im.swapAt(a, b)
+                let tr = re[a], ti = im[a]
+                re[a] = re[b]
+                im[a] = im[b]
+                re[b] = tr
+                im[b] = ti
             }
         }
         var half = 1
@@ -49,7 +55,7 @@ struct FFT2D: Sendable {
             var blockStart = 0
             while blockStart < n {
                 for k in 0..<half {
-                    let wr = cosTable[k * step], wi = sinTable[k * step]
+                    let wr = cosines[k * step], wi = sines[k * step]
                     let a = start + (blockStart + k) * stride
                     let b = start + (blockStart + k + half) * stride
                     let tr = wr * re[b] - wi * im[b]
@@ -70,11 +76,65 @@ struct FFT2D: Sendable {
         precondition(tile.count == size * size)
         var re = tile
         var im = [Double](repeating: 0, count: size * size)
-        for row in 0..<size { transform1D(&re, &im, start: row * size, stride: 1) }
-        for col in 0..<size { transform1D(&re, &im, start: col, stride: size) }
+        let n = size
+        re.withUnsafeMutableBufferPointer { rp in
+            im.withUnsafeMutableBufferPointer { ip in
+                cosTable.withUnsafeBufferPointer { c in
+                    sinTable.withUnsafeBufferPointer { s in
+                        bitReversed.withUnsafeBufferPointer { r in
+                            let re = rp.baseAddress!, im = ip.baseAddress!
+                            let c = c.baseAddress!, s = s.baseAddress!, r = r.baseAddress!
+                            for row in 0..<n {
+                                transform1D(re, im, start: row * n, stride: 1, cosines: c, sines: s, reversed: r)
+                            }
+                            for col in 0..<n {
+                                transform1D(re, im, start: col, stride: n, cosines: c, sines: s, reversed: r)
+                            }
+                        }
+                    }
+                }
+            }
+        }
         var power = [Double](repeating: 0, count: size * size)
         for i in 0..<(size * size) { power[i] = re[i] * re[i] + im[i] * im[i] }
         return power
+    }
+
+    /// The power spectra of two real tiles with one complex transform (`a` as the real part, `b` as
+    /// the imaginary part, separated by conjugate symmetry); equal to two ``powerSpectrum(of:)`` calls.
+    func powerSpectra(of a: [Double], and b: [Double]) -> (a: [Double], b: [Double]) {
+        precondition(a.count == size * size && b.count == size * size)
+        var re = a, im = b
+        let n = size
+        re.withUnsafeMutableBufferPointer { rp in
+            im.withUnsafeMutableBufferPointer { ip in
+                cosTable.withUnsafeBufferPointer { c in
+                    sinTable.withUnsafeBufferPointer { s in
+                        bitReversed.withUnsafeBufferPointer { r in
+                            let re = rp.baseAddress!, im = ip.baseAddress!
+                            let c = c.baseAddress!, s = s.baseAddress!, r = r.baseAddress!
+                            for row in 0..<n {
+                                transform1D(re, im, start: row * n, stride: 1, cosines: c, sines: s, reversed: r)
+                            }
+                            for col in 0..<n {
+                                transform1D(re, im, start: col, stride: n, cosines: c, sines: s, reversed: r)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var pa = [Double](repeating: 0, count: n * n), pb = [Double](repeating: 0, count: n * n)
+        for v in 0..<n {
+            let mv = (n - v) & (n - 1)
+            for u in 0..<n {
+                let k = v * n + u, m = mv * n + ((n - u) & (n - 1))
+                let sr = re[k] + re[m], di = im[k] - im[m], dr = re[k] - re[m], si = im[k] + im[m]
+                pa[k] = 0.25 * (sr * sr + di * di)
+                pb[k] = 0.25 * (dr * dr + si * si)
+            }
+        }
+        return (pa, pb)
     }
 
     /// A separable Hann window of this size (row-major), applied before transforms to avoid edge leakage.

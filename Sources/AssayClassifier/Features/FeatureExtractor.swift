@@ -38,6 +38,7 @@ public struct FeatureExtractor: Sendable {
         let selection = TileGrid.usableTiles(of: first.luma, limit: maximumTilesPerFrame)
         let tiles = selection.usable
         var spatial = SpatialAccumulator(fft: fft, window: window)
+        var bands = BandAccumulator()
         var usable = 0
         let s = TileGrid.tileSize
         for index in analysed {
@@ -48,6 +49,7 @@ public struct FeatureExtractor: Sendable {
                 let cb = TileGrid.block(f.cb, x: t.x / 2, y: t.y / 2, size: s / 2)
                 let cr = TileGrid.block(f.cr, x: t.x / 2, y: t.y / 2, size: s / 2)
                 spatial.add(luma: luma, cb: cb, cr: cr)
+                bands.add(luma: luma)
             }
         }
         var temporal = TemporalAnalyzer()
@@ -58,8 +60,8 @@ public struct FeatureExtractor: Sendable {
         let profile = ContentProfile.measure(
             frames: frames, analysed: analysed, usableTiles: usable, totalTiles: selection.total * analysed.count)
         var values: [Double]?
-        if let sp = spatial.features(), let tp = temporal.features() {
-            let v = sp + tp
+        if let sp = spatial.features(), let tp = temporal.features(), let bp = bands.features() {
+            let v = sp + tp + bp
             values = v.allSatisfy(\.isFinite) ? v : nil
         }
         return SegmentFeatures(start: first.time, end: end, values: values, profile: profile)

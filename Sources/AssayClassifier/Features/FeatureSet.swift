@@ -12,6 +12,9 @@ public enum FeatureGroup: String, CaseIterable, Sendable, Codable, Hashable {
     case resampling
     /// Relations across consecutive frames: noise independence, high-frequency flicker, warp residual.
     case temporal
+    /// Cross-scale residual bands (box down, bilinear up): energy ratios, kurtosis, flat-area floor and
+    /// cross-scale correlation; the "too clean for its resolution" signature of learned upscalers.
+    case bands
 
     /// A short human-readable explanation used in reasons.
     public var summary: String {
@@ -22,6 +25,7 @@ public enum FeatureGroup: String, CaseIterable, Sendable, Codable, Hashable {
         case .chroma: "cross-channel noise relations"
         case .resampling: "periodic linear-prediction residual (resampling)"
         case .temporal: "temporal consistency (noise independence, flicker, warp residual)"
+        case .bands: "cross-scale residual bands (detail too clean or too edge-bound for its resolution)"
         }
     }
 }
@@ -38,7 +42,7 @@ public struct FeatureDescriptor: Sendable, Hashable {
 /// and the runtime refuses any other (``ClassifierError/Code/featureSetMismatch``).
 public enum FeatureSet {
     /// Bump whenever any feature's definition, order or tiling changes.
-    public static let version = "assay-fs-1"
+    public static let version = "assay-fs-2"
 
     /// All features in vector order.
     public static let descriptors: [FeatureDescriptor] = [
@@ -66,6 +70,15 @@ public enum FeatureSet {
         .init(name: "temporal.warpResidual", group: .temporal),
         .init(name: "temporal.highFrequencyFlicker", group: .temporal),
         .init(name: "temporal.motion", group: .temporal),
+        .init(name: "bands.energyRatio01", group: .bands),
+        .init(name: "bands.energyRatio12", group: .bands),
+        .init(name: "bands.logKurtosis0", group: .bands),
+        .init(name: "bands.logKurtosis1", group: .bands),
+        .init(name: "bands.logKurtosis2", group: .bands),
+        .init(name: "bands.flatFloor0", group: .bands),
+        .init(name: "bands.flatFloor1", group: .bands),
+        .init(name: "bands.crossScaleCorrelation01", group: .bands),
+        .init(name: "bands.crossScaleCorrelation12", group: .bands),
     ]
 
     /// Number of features.

@@ -23,6 +23,8 @@ struct SpatialAccumulator {
     private var residualSpectrum: [Double]
     private var rawSpectrum: [Double]
     private var resamplingSpectrum: [Double]
+    /// The resampling map of an odd tile, waiting to share a complex FFT with the next tile's.
+    private var pendingResampling: [Double]?
     // noise
     private var e2 = 0.0, e4 = 0.0, eCount = 0.0, lag1 = 0.0, lag2 = 0.0
     private var blockStats: [(gradient: Double, variance: Double)] = []
@@ -60,17 +62,36 @@ struct SpatialAccumulator {
             }
         }
         addNoise(residual, tile: t)
-        accumulateSpectrum(residual, into: &residualSpectrum, removeMean: false)
         var raw = t
         let mean = raw.reduce(0, +) / Double(raw.count)
         for i in raw.indices { raw[i] -= mean }
-        accumulateSpectrum(raw, into: &rawSpectrum, removeMean: false)
         // Resampling map: only the interior carries predictor values.
         var pmean = 0.0
         for y in 1..<(n - 1) { for x in 1..<(n - 1) { pmean += kirchner[y * n + x] } }
         pmean /= Double((n - 2) * (n - 2))
         for y in 1..<(n - 1) { for x in 1..<(n - 1) { kirchner[y * n + x] -= pmean } }
-        accumulateSpectrum(kirchner, into: &resamplingSpectrum, removeMean: false)
+        // Two real transforms share one complex FFT; the third runs alone.
+        var windowed = residual, windowedRaw = raw
+        for i in windowed.indices {
+            windowed[i] *= window[i]
+            windowedRaw[i] *= window[i]
+        }
+        let pair = fft.powerSpectra(of: windowed, and: windowedRaw)
+        Self.accumulate(pair.a, into: &residualSpectrum)
+        Self.accumulate(pair.b, into: &rawSpectrum)
+        if let pending = pendingResampling {
+            var a = pending
+            for i in a.indices {
+                a[i] *= window[i]
+                kirchner[i] *= window[i]
+            }
+            let maps = fft.powerSpectra(of: a, and: kirchner)
+            Self.accumulate(maps.a, into: &resamplingSpectrum)
+            Self.accumulate(maps.b, into: &resamplingSpectrum)
+            pendingResampling = nil
+        } else {
+            pendingResampling = kirchner
+        }
         addChroma(luma: t, cb: cb, cr: cr)
     }
 
@@ -178,6 +199,12 @@ struct SpatialAccumulator {
         }
     }
 
+    private static func accumulate(_ p: [Double], into target: inout [Double]) {
+        let total = p.reduce(0, +)
+        guard total > 1e-12 else { return }
+        for i in target.indices { target[i] += p[i] / total }
+    }
+
     private func accumulateSpectrum(_ values: [Double], into target: inout [Double], removeMean: Bool) {
         var w = values
         for i in w.indices { w[i] *= window[i] }
@@ -209,7 +236,7 @@ struct SpatialAccumulator {
 
         let nyq = [(32, 0), (0, 32), (32, 32)].map { localPeak(residualSpectrum, $0.0, $0.1) }
         let quarter = [(16, 0), (0, 16), (16, 16), (16, 48)].map { localPeak(residualSpectrum, $0.0, $0.1) }
-        let peakMax = maxPeak(residualSpectrum, minRadius: 8, offGridOnly: false)
+        let peakMax = maxPeaks(residualSpectrum, minRadius: 8).all
         var high = 0.0, mid = 0.0
         for v in 0..<Self.n {
             for u in 0..<Self.n {
@@ -237,8 +264,10 @@ struct SpatialAccumulator {
         let cbcr = br / ((bb * rr).squareRoot() + eps)
         let chromaRatio = 0.5 * log((0.5 * (bb + rr) + 1e-3) / (yy + 1e-3))
 
-        let rsMax = maxPeak(resamplingSpectrum, minRadius: 6, offGridOnly: false)
-        let rsOff = maxPeak(resamplingSpectrum, minRadius: 6, offGridOnly: true)
+        var resampling = resamplingSpectrum
+        if let pending = pendingResampling { accumulateSpectrum(pending, into: &resampling, removeMean: false) }
+        let rs = maxPeaks(resampling, minRadius: 6)
+        let rsMax = rs.all, rsOff = rs.offGrid
         return [
             h2, v2, p4, sd2, blockContrast,
             nyq.reduce(0, +) / Double(nyq.count), quarter.reduce(0, +) / Double(quarter.count), peakMax, highBand,
@@ -258,29 +287,51 @@ struct SpatialAccumulator {
     /// log(S(u,v) / median of the 9×9 neighbourhood without its 3×3 centre), wrapping around.
     private func localPeak(_ s: [Double], _ u: Int, _ v: Int) -> Double {
         let n = Self.n
-        var ring: [Double] = []
-        ring.reserveCapacity(72)
+        var ring = [Double](repeating: 0, count: 72)
+        var k = 0
         for dv in -4...4 {
             for du in -4...4 where abs(du) > 1 || abs(dv) > 1 {
-                ring.append(s[((v + dv + n) % n) * n + (u + du + n) % n])
+                ring[k] = s[((v + dv + n) % n) * n + (u + du + n) % n]
+                k += 1
             }
         }
-        ring.sort()
-        let median = ring[ring.count / 2]
+        let median = Self.select(&ring, rank: 36)
         return log((s[v * n + u] + 1e-12) / (median + 1e-12))
     }
 
-    private func maxPeak(_ s: [Double], minRadius: Double, offGridOnly: Bool) -> Double {
+    /// The element of rank `rank` (0-based, ascending) of `values`, reordering them (quickselect).
+    static func select(_ values: inout [Double], rank: Int) -> Double {
+        var lo = 0, hi = values.count - 1
+        while lo < hi {
+            let pivot = values[(lo + hi) / 2]
+            var i = lo, j = hi
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if rank <= j { hi = j } else if rank >= i { lo = i } else { return values[rank] }
+        }
+        return values[rank]
+    }
+
+    /// The largest local peak over half the plane (real input: the spectrum is symmetric), over all
+    /// frequencies and over those off the 16-sample grid.
+    private func maxPeaks(_ s: [Double], minRadius: Double) -> (all: Double, offGrid: Double) {
         let n = Self.n
-        var best = -Double.infinity
-        // Real input: the spectrum is symmetric, half the plane is enough.
+        var best = -Double.infinity, bestOff = -Double.infinity
         for v in 0...(n / 2) {
             for u in 0..<n where radius(u, v) >= minRadius {
-                if offGridOnly && (u % 16 == 0 || v % 16 == 0) { continue }
-                best = max(best, localPeak(s, u, v))
+                let p = localPeak(s, u, v)
+                best = max(best, p)
+                if u % 16 != 0 && v % 16 != 0 { bestOff = max(bestOff, p) }
             }
         }
-        return best.isFinite ? best : 0
+        return (best.isFinite ? best : 0, bestOff.isFinite ? bestOff : 0)
     }
 
     /// Least-squares slope of log radial power against log radius over radii 2...28.

@@ -13,6 +13,8 @@ public struct Calibration: Sendable, Hashable {
             var minimumUsableSegmentFraction: Double
             var maximumMeanSquaredZ: Double
             var maximumAbsoluteZ: Double
+            var maximumChromaEntropy: Double?
+            var minimumColourfulness: Double?
         }
         var schema: Int
         var featureSetVersion: String
@@ -45,6 +47,11 @@ public struct Calibration: Sendable, Hashable {
     public let maximumMeanSquaredZ: Double
     /// Any standardised feature beyond this is out of distribution.
     public let maximumAbsoluteZ: Double
+    /// Palette rule for CGI / animation: a segment whose chroma entropy is above this *and* whose
+    /// colourfulness is above ``minimumColourfulness`` is not scored. `nil` (absent): rule off.
+    public let maximumChromaEntropy: Double?
+    /// See ``maximumChromaEntropy``.
+    public let minimumColourfulness: Double?
 
     /// Loads `calibration.json`.
     /// - Throws: ``ClassifierError`` (`modelNotFound`, `malformedModel`, `featureSetMismatch`).
@@ -72,7 +79,7 @@ public struct Calibration: Sendable, Hashable {
         }
         let a = doc.abstention
         try ModelFiles.requireFinite(
-            doc.nullStatistics + [
+            doc.nullStatistics + [a.maximumChromaEntropy, a.minimumColourfulness].compactMap { $0 } + [
                 a.minimumUsableTilesPerFrame, a.maximumBlockiness, a.maximumFlatFraction, a.minimumChromaSpread,
                 a.maximumCombing, a.minimumUsableSegmentFraction, a.maximumMeanSquaredZ, a.maximumAbsoluteZ,
             ], "calibration", path: path)
@@ -87,6 +94,8 @@ public struct Calibration: Sendable, Hashable {
         minimumUsableSegmentFraction = a.minimumUsableSegmentFraction
         maximumMeanSquaredZ = a.maximumMeanSquaredZ
         maximumAbsoluteZ = a.maximumAbsoluteZ
+        maximumChromaEntropy = a.maximumChromaEntropy
+        minimumColourfulness = a.minimumColourfulness
     }
 
     /// Conformal p-value of a clip statistic under "this is real footage like the null sample":

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds the training/evaluation data for assay-npr-lr-1 (offline, CPU only, resumable).
+"""Builds the training/evaluation data for assay-npr-lr-2 (offline, CPU only, resumable).
 
 Stages (each skips outputs that already exist):
   1. sources   real source clips (RGB numpy): pans over scikit-image photographs with temporal sensor
@@ -29,10 +29,19 @@ PHOTOS = ["astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field", "immu
 FOLDS = {
     "astronaut": 0, "rocket": 0, "bikes": 0,
     "chelsea": 1, "hubble_deep_field": 1, "carphone": 1,
-    "coffee": 2, "immunohistochemistry": 2, "retina": 2,
+    "coffee": 2, "immunohistochemistry": 2, "retina": 2, "motorcycle": 2,
 }
+# Extra real clips (session 2), for the calibration null and training: per photograph source
+# EXTRA_PER_PHOTO clips (pans at integer and sub-pixel speeds, zooms, static shots, crops of several
+# sizes, sensor noise sigma 1..4, some pre-encoded at CRF 18/28/35 before the common final encode);
+# EXTRA_BIKES crops/segments of Fixtures/bikes.mp4. "motorcycle" = scikit-image stereo_motorcycle (left).
+EXTRA_PHOTOS = PHOTOS + ["motorcycle"]
+EXTRA_PER_PHOTO = 45
+EXTRA_BIKES = 60
 CONTROLS = ["rescale_down075", "rescale_up2", "lanczos_up4", "denoise", "sharpen", "reencode"]
-GENERATORS = ["esrgan_x4plus", "esrgan_animev3_x2", "ae_tconv", "ae_nearest", "ae_bilinear", "ae_pixelshuffle"]
+GENERATORS = ["esrgan_x4plus", "esrgan_animev3_x2", "ae_tconv", "ae_nearest", "ae_bilinear", "ae_pixelshuffle",
+              # session 2
+              "esrgan_animev3_x3", "esrgan_animev3_x4", "esrgan_x4plus_anime", "vae_kl8"]
 ROBUST = ["reenc30", "scale075"]
 
 
@@ -170,6 +179,107 @@ def train_aes(clips, steps=400, batch_size=8, patch=48):
             json.dump(info, fh, indent=1)
 
 
+class TinyKLVAE:
+    """A tiny KL-regularised autoencoder with a latent downsampling of 8 and 4 latent channels, the
+    shape of a latent-diffusion (SD-style) VAE: stride-2 conv encoder; decoder of nearest x2 + conv
+    stages after a residual conv block at the latent resolution, like the SD decoder's up blocks.
+    Trained here for a fixed wall-clock budget on the shared CPU, so it is a weak decoder."""
+
+    @staticmethod
+    def build():
+        import torch
+        import torch.nn as nn
+
+        class Res(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.a = nn.Conv2d(c, c, 3, padding=1)
+                self.b = nn.Conv2d(c, c, 3, padding=1)
+
+            def forward(self, x):
+                return x + self.b(torch.nn.functional.silu(self.a(torch.nn.functional.silu(x))))
+
+        class VAE(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.enc = nn.Sequential(
+                    nn.Conv2d(3, 16, 3, padding=1), nn.SiLU(),
+                    nn.Conv2d(16, 24, 4, stride=2, padding=1), nn.SiLU(),
+                    nn.Conv2d(24, 32, 4, stride=2, padding=1), nn.SiLU(),
+                    nn.Conv2d(32, 48, 4, stride=2, padding=1), nn.SiLU(),
+                    nn.Conv2d(48, 8, 3, padding=1))
+                self.dec = nn.Sequential(
+                    nn.Conv2d(4, 48, 3, padding=1), Res(48),
+                    nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(48, 32, 3, padding=1), nn.SiLU(),
+                    nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(32, 24, 3, padding=1), nn.SiLU(),
+                    nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(24, 16, 3, padding=1), nn.SiLU(),
+                    nn.Conv2d(16, 3, 3, padding=1))
+
+            def forward(self, x, sample=True):
+                h = self.enc(x)
+                mean, logvar = h[:, :4], h[:, 4:].clamp(-20, 10)
+                z = mean + torch.randn_like(mean) * (0.5 * logvar).exp() if sample else mean
+                return self.dec(z), mean, logvar
+
+        return VAE()
+
+
+def train_vae(clips, seconds=600, batch_size=8, patch=48):
+    import torch
+    path = os.path.join(DATA, "vae_kl8.pt")
+    if os.path.exists(path):
+        return
+    torch.set_num_threads(2)
+    torch.manual_seed(SEED + 8)
+    pool = [np.load(os.path.join(DATA, "src", cid + ".npy")) for cid, _ in clips]
+    rng = np.random.default_rng(SEED + 9)
+    net = TinyKLVAE.build()
+    opt = torch.optim.Adam(net.parameters(), lr=2e-3)
+    t0, step = time.time(), 0
+    while time.time() - t0 < seconds:
+        batch = []
+        for _ in range(batch_size):
+            clip = pool[rng.integers(len(pool))]
+            f = clip[rng.integers(len(clip))]
+            y = rng.integers(0, f.shape[0] - patch + 1)
+            x = rng.integers(0, f.shape[1] - patch + 1)
+            batch.append(f[y:y + patch, x:x + patch])
+        xb = torch.from_numpy(np.stack(batch)).permute(0, 3, 1, 2).float() / 255
+        out, mean, logvar = net(xb)
+        rec = (out - xb).abs().mean()
+        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
+        loss = rec + 1e-4 * kl
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % 200 == 0:
+            log(f"vae_kl8 step {step} L1 {rec.item():.4f} KL {kl.item():.3f}")
+        step += 1
+    torch.save(net.state_dict(), path)
+    info_path = os.path.join(DATA, "vae_training.json")
+    with open(info_path, "w") as fh:
+        json.dump({"steps": step, "final_l1": float(rec.item()), "final_kl": float(kl.item()),
+                   "seconds": round(time.time() - t0), "batch": batch_size, "patch": patch}, fh, indent=1)
+    log(f"vae_kl8: {step} steps, final L1 {rec.item():.4f}")
+
+
+def apply_vae(frames):
+    import torch
+    net = TinyKLVAE.build()
+    net.load_state_dict(torch.load(os.path.join(DATA, "vae_kl8.pt")))
+    net.eval()
+    out = []
+    with torch.no_grad():
+        for f in frames:
+            h, w = f.shape[:2]
+            ph, pw = (-h) % 8, (-w) % 8
+            x = np.pad(f, ((0, ph), (0, pw), (0, 0)), mode="reflect")
+            y = net(torch.from_numpy(x).permute(2, 0, 1)[None].float() / 255, sample=False)[0]
+            y = y[0].permute(1, 2, 0).numpy()
+            out.append(np.clip(np.rint(y[:h, :w] * 255), 0, 255).astype(np.uint8))
+    return np.stack(out)
+
+
 def apply_ae(kind, frames):
     import torch
     net = build_ae(kind)
@@ -245,6 +355,14 @@ def make_variant(cid, variant, frames, out):
         encode(esrgan(frames[:ESRGAN_FRAMES], 4, 4), out)
     elif variant == "esrgan_animev3_x2":
         encode(esrgan(frames, 0, 2), out)
+    elif variant == "esrgan_animev3_x3":
+        encode(esrgan(frames, 1, 3), out)
+    elif variant == "esrgan_animev3_x4":
+        encode(esrgan(frames, 2, 4), out)
+    elif variant == "esrgan_x4plus_anime":
+        encode(esrgan(frames[:ESRGAN_FRAMES], 4, 4), out)
+    elif variant == "vae_kl8":
+        encode(apply_vae(frames), out)
     elif variant.startswith("ae_"):
         encode(apply_ae(variant[3:], frames), out)
     else:
@@ -263,10 +381,14 @@ def make_robust(src, kind, out):
 def samples(clips, cgi):
     for cid, source in clips:
         for v in ["real"] + CONTROLS + GENERATORS:
-            # x4plus only on one clip per source (CPU budget).
-            if v == "esrgan_x4plus" and not (cid.endswith("pan0") or cid.endswith("seg0")):
+            # x4plus, x4plus-anime and animev3-x3 only on one clip per source (CPU budget).
+            if v == "real_extra":
+                continue
+            if v in ("esrgan_x4plus", "esrgan_x4plus_anime", "esrgan_animev3_x3") and not (cid.endswith("pan0") or cid.endswith("seg0")):
                 continue
             yield cid, source, v
+    for cid, source, _ in extra_clips():
+        yield cid, source, "real_extra"
     for cid in cgi:
         yield cid, "bigbuckbunny", "cgi"
 
@@ -278,6 +400,8 @@ def make_all(clips, cgi, only=None):
     if os.environ.get("ASSAY_REVERSE"):   # a second worker can walk the list from the other end
         order.reverse()
     for cid, source, v in order:
+        if v == "real_extra":   # made by make_extra()
+            continue
         if only and not any(v.startswith(o) for o in only):
             continue
         out = os.path.join(DATA, "mp4", f"{cid}__{v}.mp4")
@@ -289,7 +413,7 @@ def make_all(clips, cgi, only=None):
             make_variant(cid, v, cache[cid], out + ".part.mp4")
             os.replace(out + ".part.mp4", out)
             log(f"{cid}__{v} {time.time() - t0:.1f}s")
-        if v == "cgi" or v in CONTROLS:   # robustness copies of real and generated clips only
+        if v in ("cgi", "real_extra") or v in CONTROLS:   # robustness copies of real and generated clips only
             continue
         for r in ROBUST:
             rout = os.path.join(DATA, "mp4", f"{cid}__{v}__{r}.mp4")
@@ -298,14 +422,107 @@ def make_all(clips, cgi, only=None):
                 os.replace(rout + ".part.mp4", rout)
 
 
+# ---------------------------------------------------------------- 3b. extra real clips (session 2)
+def photo(name):
+    from skimage import data as skdata
+    img = skdata.stereo_motorcycle()[0] if name == "motorcycle" else getattr(skdata, name)()
+    return img[..., :3] if img.ndim == 3 else np.stack([img] * 3, -1)
+
+
+def extra_clips():
+    """(clip id, source, recipe) of every extra real clip; deterministic."""
+    out = []
+    for si, name in enumerate(EXTRA_PHOTOS):
+        for k in range(EXTRA_PER_PHOTO):
+            rng = np.random.default_rng([SEED, 7, si, k])
+            kind = ["pan", "subpixel", "zoom", "static", "pan"][k % 5]
+            size = [(256, 256), (320, 240), (240, 320), (288, 288), (384, 256)][int(rng.integers(5))]
+            recipe = dict(kind=kind, size=size, sigma=float(rng.choice([1.0, 2.0, 3.0, 4.0])),
+                          v=[float(rng.uniform(-2.5, 2.5)), float(rng.uniform(-2.5, 2.5))],
+                          zoom=float(rng.uniform(1.05, 1.25)) * (1 if rng.random() < 0.5 else -1),
+                          kernel=["bicubic", "bilinear", "lanczos"][int(rng.integers(3))],
+                          pre_crf=[None, None, 18, 28, 35][int(rng.integers(5))], seed=[SEED, 7, si, k])
+            out.append((f"{name}-x{k:02d}", name, recipe))
+    for k in range(EXTRA_BIKES):
+        rng = np.random.default_rng([SEED, 8, k])
+        size = [(640, 272), (320, 256), (448, 256), (256, 256)][k % 4]
+        out.append((f"bikes-x{k:02d}", "bikes", dict(kind="bikes", size=size, start=round(float(rng.uniform(0, 9.0)), 2),
+                                                     x=float(rng.random()), pre_crf=[None, None, 18, 28, 35][k % 5])))
+    return out
+
+
+def render_extra(source, r, rng):
+    w, h = r["size"]
+    if r["kind"] == "bikes":
+        frames = decode_rgb(os.path.join(ROOT, "Fixtures", "bikes.mp4"), r["start"], FRAMES)
+        x0 = int(r["x"] * (frames.shape[2] - w))
+        return np.ascontiguousarray(frames[:, :h, x0:x0 + w])
+    img = photo(source)
+    H, W = img.shape[:2]
+    w, h = min(w, W - 8), min(h, H - 8)
+    w, h = even(w), even(h)
+    method = dict(bicubic=Image.BICUBIC, bilinear=Image.BILINEAR, lanczos=Image.LANCZOS)[r["kernel"]]
+    if r["kind"] == "subpixel" and method == Image.LANCZOS:   # PIL's affine transform has no Lanczos
+        method = Image.BICUBIC
+    pil = Image.fromarray(img)
+    vx, vy = r["v"]
+    if r["kind"] == "pan":
+        vx, vy = round(vx), round(vy)
+    if r["kind"] in ("zoom", "static"):
+        vx = vy = 0.0
+    span_x, span_y = abs(vx) * FRAMES, abs(vy) * FRAMES
+    if span_x > W - w - 2:
+        vx = np.sign(vx) * (W - w - 2) / FRAMES
+    if span_y > H - h - 2:
+        vy = np.sign(vy) * (H - h - 2) / FRAMES
+    x0 = float(rng.uniform(0, W - w - abs(vx) * FRAMES - 1)) + (abs(vx) * FRAMES if vx < 0 else 0)
+    y0 = float(rng.uniform(0, H - h - abs(vy) * FRAMES - 1)) + (abs(vy) * FRAMES if vy < 0 else 0)
+    frames = []
+    for t in range(FRAMES):
+        if r["kind"] == "pan" or r["kind"] == "static":
+            x, y = int(round(x0 + vx * t)), int(round(y0 + vy * t))
+            crop = img[y:y + h, x:x + w].astype(np.float32)
+        elif r["kind"] == "subpixel":
+            x, y = x0 + vx * t, y0 + vy * t
+            crop = np.asarray(pil.transform((w, h), Image.AFFINE, (1, 0, x, 0, 1, y), resample=method), np.float32)
+        else:   # zoom in (z > 0) or out about the crop centre; scale 1 .. |z| over the clip
+            z = abs(r["zoom"])
+            s = 1 + (z - 1) * (t / (FRAMES - 1) if r["zoom"] > 0 else 1 - t / (FRAMES - 1))
+            cx, cy = x0 + w / 2, y0 + h / 2
+            box = (cx - w / (2 * s), cy - h / (2 * s), cx + w / (2 * s), cy + h / (2 * s))
+            crop = np.asarray(pil.resize((w, h), method, box=box), np.float32)
+        crop = crop + rng.normal(0, r["sigma"], crop.shape)
+        frames.append(np.clip(np.rint(crop), 0, 255).astype(np.uint8))
+    return np.stack(frames)
+
+
+def make_extra():
+    os.makedirs(os.path.join(DATA, "mp4"), exist_ok=True)
+    for cid, source, r in extra_clips():
+        out = os.path.join(DATA, "mp4", f"{cid}__real_extra.mp4")
+        if os.path.exists(out):
+            continue
+        frames = render_extra(source, r, np.random.default_rng(r.get("seed", [SEED, 9, int(cid[-2:])])))
+        if r["pre_crf"]:
+            tmp = out + ".pre.mp4"
+            encode(frames, tmp, crf=r["pre_crf"])
+            frames = decode_rgb(tmp, 0, len(frames))
+            os.remove(tmp)
+        encode(frames, out + ".part.mp4")
+        os.replace(out + ".part.mp4", out)
+    log("extra real clips done")
+
+
 # ---------------------------------------------------------------- 4. features
 def extract_features(clips, cgi, binary):
     meta = {}
     for cid, source, v in samples(clips, cgi):
-        for r in [None] + ([] if v == "cgi" or v in CONTROLS else ROBUST):
+        for r in [None] + ([] if v in ("cgi", "real_extra") or v in CONTROLS else ROBUST):
             name = f"{cid}__{v}" + (f"__{r}" if r else "")
             meta[name] = dict(clip=cid, source=source, fold=FOLDS.get(source, -1), variant=v, robust=r,
                               label=1 if v in GENERATORS else 0)
+    # Base clips first, robustness copies last (so a time-bounded run has every base clip).
+    meta = dict(sorted(meta.items(), key=lambda kv: kv[1]["robust"] is not None))
     out_path = os.path.join(DATA, "features.jsonl")
     done = set()
     if os.path.exists(out_path):
@@ -331,6 +548,12 @@ def main():
     log(f"{len(clips)} real source clips, {len(cgi)} CGI clips")
     if stage in ("all", "ae"):
         train_aes(clips)
+    if stage in ("all", "vae", "new"):
+        train_vae(clips)
+    if stage in ("all", "extra"):
+        make_extra()
+    if stage == "new":     # the session-2 generators only
+        make_all(clips, cgi, only=["esrgan_animev3_x3", "esrgan_animev3_x4", "vae_kl8", "esrgan_x4plus_anime"])
     if stage in ("all", "variants"):
         make_all(clips, cgi)
     if stage == "fast":   # everything but the slow Real-ESRGAN x4plus

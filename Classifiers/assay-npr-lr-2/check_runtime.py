@@ -10,14 +10,20 @@ m = json.load(open(os.path.join(HERE, 'model.json'))); c = json.load(open(os.pat
 T.ABSTENTION.update(c['abstention'])
 rows = {r['name']: r for r in T.load()}
 names = ['astronaut-pan0__ae_tconv', 'coffee-pan1__real', 'bikes-seg1__lanczos_up4', 'retina-pan2__esrgan_animev3_x2',
-         'rocket-pan2__ae_pixelshuffle', 'hubble_deep_field-pan0__reencode', 'bigbuckbunny-seg0__cgi', 'carphone-seg0__real']
+         'rocket-pan2__ae_pixelshuffle', 'hubble_deep_field-pan0__reencode', 'bigbuckbunny-seg0__cgi', 'carphone-seg0__real',
+         'motorcycle-x01__real_extra', 'bikes-x03__real_extra', 'chelsea-pan1__vae_kl8', 'coffee-pan0__esrgan_animev3_x4']
 bad = 0
 for n in names:
+    if n not in rows:
+        print(f"{n:40s} (not in data)")
+        continue
     r = rows[n]
     logits = []
     for s in r['segments']:
         if s.get('values') is None or T.content_abstention(s['profile']): continue
         z = (np.array(s['values']) - m['mean']) / np.array(m['scale'])
+        if np.mean(z ** 2) > c['abstention']['maximumMeanSquaredZ'] or np.abs(z).max() > c['abstention']['maximumAbsoluteZ']:
+            continue
         logits.append(float(z @ np.array(m['weights']) + m['bias']))
     py = np.mean(logits) if len(logits) * 2 >= len(r['segments']) and logits else None
     raw = subprocess.run(['ffmpeg', '-v', 'error', '-i', os.path.join(HERE, 'data', 'mp4', n + '.mp4'), '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-'], capture_output=True).stdout

@@ -28,10 +28,7 @@ public final class Certificate: @unchecked Sendable {
     /// Parses every certificate in a PEM bundle, in order.
     /// - Throws: ``C2PAError/Code/invalidCertificate`` if the bundle has none.
     public static func parsePEMBundle(_ pem: [UInt8]) throws -> [Certificate] {
-        let bio = try MemoryBIO(pem)
-        var out = [Certificate]()
-        while let x = PEM_read_bio_X509(bio.raw, nil, nil, nil) { out.append(Certificate(owning: x)) }
-        _ = OpenSSL.errorText()  // the end of the bundle leaves a "no start line" entry
+        let out = try MemoryBIO.pemObjects(pem) { PEM_read_bio_X509($0, nil, nil, nil) }.map(Certificate.init(owning:))
         guard !out.isEmpty else { throw C2PAError.invalidCertificate("no PEM certificate found") }
         return out
     }

@@ -38,6 +38,15 @@ enum OpenSSL {
 
 /// A memory BIO (RAII).
 final class MemoryBIO {
+    /// Every object `read` parses from a PEM bundle, in order (OpenSSL's end-of-bundle error is cleared).
+    static func pemObjects(_ pem: [UInt8], read: (OpaquePointer) -> OpaquePointer?) throws -> [OpaquePointer] {
+        let bio = try MemoryBIO(pem)
+        var out = [OpaquePointer]()
+        while let object = read(bio.raw) { out.append(object) }
+        _ = OpenSSL.errorText()  // the end of the bundle leaves a "no start line" entry
+        return out
+    }
+
     let raw: OpaquePointer
 
     init() throws { raw = try OpenSSL.check(BIO_new(BIO_s_mem()), "BIO_new") }

@@ -15,10 +15,8 @@ public final class RevocationList: @unchecked Sendable {
     /// Parses every CRL in a PEM bundle (`-----BEGIN X509 CRL-----`), in order.
     /// - Throws: ``C2PAError/Code/invalidCertificate`` if the bundle has none.
     public static func parsePEMBundle(_ pem: [UInt8]) throws -> [RevocationList] {
-        let bio = try MemoryBIO(pem)
-        var out = [RevocationList]()
-        while let c = PEM_read_bio_X509_CRL(bio.raw, nil, nil, nil) { out.append(RevocationList(owning: c)) }
-        _ = OpenSSL.errorText()  // the end of the bundle leaves a "no start line" entry
+        let out = try MemoryBIO.pemObjects(pem) { PEM_read_bio_X509_CRL($0, nil, nil, nil) }
+            .map(RevocationList.init(owning:))
         guard !out.isEmpty else { throw C2PAError.invalidCertificate("no PEM certificate revocation list found") }
         return out
     }

@@ -21,7 +21,8 @@ for n in names:
     logits = []
     for s in r['segments']:
         if s.get('values') is None or T.content_abstention(s['profile']): continue
-        z = (np.array(s['values']) - m['mean']) / np.array(m['scale'])
+        cols = [T.FEATURE_NAMES.index(n) for n in m['featureNames']]   # assay-fs-3 models use 24 of the 33
+        z = (np.array(s['values'])[cols] - m['mean']) / np.array(m['scale'])
         if np.mean(z ** 2) > c['abstention']['maximumMeanSquaredZ'] or np.abs(z).max() > c['abstention']['maximumAbsoluteZ']:
             continue
         logits.append(float(z @ np.array(m['weights']) + m['bias']))

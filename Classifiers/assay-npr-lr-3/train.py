@@ -101,7 +101,14 @@ def load():
                 continue
             seen.add(r["name"])
             for s in r["segments"]:
-                assert s["featureSetVersion"] == DATA_FEATURE_SET
+                if s["featureSetVersion"] == "assay-fs-3" and s.get("values") is not None:
+                    # Data made by an assay-fs-3 build (no bands): widen to the 33 columns with NaN bands, and
+                    # only the assay-fs-3 candidate can be chosen (see choose()).
+                    it = iter(s["values"])
+                    s["values"] = [float("nan") if n.startswith("bands.") else next(it) for n in FEATURE_NAMES]
+                    BANDS_MISSING[0] = True
+                else:
+                    assert s["featureSetVersion"] in (DATA_FEATURE_SET, "assay-fs-3"), s["featureSetVersion"]
             rows.append(r)
     return rows
 
@@ -191,8 +198,10 @@ def choose_hyper(train_rows, cols=None):
 def choose(train_rows):
     """Nested choice of the feature set and hyper-parameters inside `train_rows` only (rule in the
     docstring): returns (feature-set version, column indices or None, hyper, inner scores)."""
-    h_full, s_full = choose_hyper(train_rows, None)
     h_small, s_small = choose_hyper(train_rows, NO_BANDS)
+    if BANDS_MISSING[0]:   # data made by an assay-fs-3 build: nothing else to choose from
+        return "assay-fs-3", NO_BANDS, h_small, {"assay-fs-3": s_small}
+    h_full, s_full = choose_hyper(train_rows, None)
     best_full, best_small = max(s_full.values()), max(s_small.values())
     scores = {"assay-fs-2": s_full, "assay-fs-3": s_small}
     if best_full > best_small + BANDS_MARGIN:
@@ -397,10 +406,11 @@ def main():
     print(f"LOGO ({time.time() - t0:.0f}s): {summary(logo_res)}", file=sys.stderr)
 
     # Group ablation at the final hyper-parameters, without the OOD rule (information only).
-    groups = [] if QUICK else sorted({n.split(".")[0] for n in names})
-    ablation = {"all 33 (assay-fs-2)": summary(logo(base, None, hyper=final_hyper)[0])}
+    have = [i for i, n in enumerate(names) if not (BANDS_MISSING[0] and n.startswith("bands."))]
+    groups = [] if QUICK else sorted({names[i].split(".")[0] for i in have})
+    ablation = {f"all {len(have)}": summary(logo(base, None, cols=have, hyper=final_hyper)[0])}
     for g in groups:
-        cols = [i for i, n in enumerate(names) if not n.startswith(g + ".")]
+        cols = [i for i in have if not names[i].startswith(g + ".")]
         ablation[f"without {g}"] = summary(logo(base, None, cols=cols, hyper=final_hyper)[0])
     print(f"ablation ({time.time() - t0:.0f}s)", file=sys.stderr)
 
@@ -513,6 +523,7 @@ FEATURE_NAMES = [
     "bands.flatFloor0", "bands.flatFloor1", "bands.crossScaleCorrelation01", "bands.crossScaleCorrelation12",
 ]
 
+BANDS_MISSING = [False]   # set by load() when data/features.jsonl was made by an assay-fs-3 build
 NO_BANDS = [i for i, n in enumerate(FEATURE_NAMES) if not n.startswith("bands.")]
 
 if __name__ == "__main__":

@@ -360,7 +360,8 @@ def make_variant(cid, variant, frames, out):
     elif variant == "esrgan_animev3_x4":
         encode(esrgan(frames, 2, 4), out)
     elif variant == "esrgan_x4plus_anime":
-        encode(esrgan(frames[:ESRGAN_FRAMES], 4, 4), out)
+        # Model 3 = realesrgan-x4plus-anime (it was 4 = realesrgan-x4plus, a byte-identical copy: issue 5).
+        encode(esrgan(frames[:ESRGAN_FRAMES], 3, 4), out)
     elif variant == "vae_kl8":
         encode(apply_vae(frames), out)
     elif variant.startswith("ae_"):

@@ -16,8 +16,10 @@ struct GeometryHypothesis: Sendable, Hashable {
     /// Whether the residual is mirrored horizontally (for horizontally flipped video).
     var mirrored: Bool
 
-    /// Geometry slots per window: {grid, native, lattice, lattice-square} x {plain, mirrored}.
-    static let slotCount = 8
+    /// Geometry slots per window: {grid, native, (lattice, lattice-square) x lattice candidates} x {plain, mirrored}.
+    static let slotCount = 2 * (2 + 2 * Lattice.candidatesPerAxis)
+    /// Offset of the mirrored twin of a slot.
+    static let mirrorOffset = 2 + 2 * Lattice.candidatesPerAxis
 
     func isClose(to other: GeometryHypothesis) -> Bool {
         mirrored == other.mirrored && abs(a00 - other.a00) < 1e-3 && abs(a01 - other.a01) < 1e-3
@@ -33,8 +35,8 @@ struct WindowAnalysis: Sendable {
     var frames: Int
     /// One entry per evaluated hypothesis.
     var spectra: [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
-    /// The lattice found by autocorrelation, if any (analysis pixels).
-    var lattice: Lattice.Estimate?
+    /// The lattice candidates found by autocorrelation, most significant first (analysis pixels).
+    var lattice: [Lattice.Estimate]
 
     /// Analyses the mean luma of a window.
     /// - Parameter history: running sum of earlier windows' residuals at the same size (updated here); its
@@ -58,27 +60,29 @@ struct WindowAnalysis: Sendable {
         let nativePeriod = Double(mean.height) < TileGeometry.gridHeight
             ? TileGeometry.period(width: mean.width, height: mean.height) : n * scale
         base.append(GeometryHypothesis(slot: 1, a00: nativePeriod / n, a01: 0, a10: 0, a11: nativePeriod / n, mirrored: false))
-        lattice = Lattice.estimate(residual)
+        let own = Lattice.estimate(residual)
         if var sum = history, sum.width == residual.width, sum.height == residual.height {
             for i in 0..<sum.pixels.count { sum.pixels[i] += residual.pixels[i] }
             history = sum
-            if let pooled = Lattice.estimate(sum), pooled.significance > (lattice?.significance ?? 0) {
-                lattice = pooled
-            }
+            lattice = Lattice.merge(own, Lattice.estimate(sum))
         } else {
             history = residual
+            lattice = own
         }
-        if let estimate = lattice {
+        for (i, estimate) in lattice.enumerated() {
             let v1 = estimate.v1, v2 = estimate.v2
-            base.append(GeometryHypothesis(slot: 2, a00: v1.x / n, a01: v2.x / n, a10: v1.y / n, a11: v2.y / n, mirrored: false))
+            base.append(GeometryHypothesis(slot: 2 + 2 * i, a00: v1.x / n, a01: v2.x / n, a10: v1.y / n, a11: v2.y / n,
+                                           mirrored: false))
             // Square completion of the x vector (rotation + isotropic scale).
-            base.append(GeometryHypothesis(slot: 3, a00: v1.x / n, a01: -v1.y / n, a10: v1.y / n, a11: v1.x / n, mirrored: false))
+            base.append(GeometryHypothesis(slot: 3 + 2 * i, a00: v1.x / n, a01: -v1.y / n, a10: v1.y / n, a11: v1.x / n,
+                                           mirrored: false))
         }
         var all: [GeometryHypothesis] = []
         for h in base {
             all.append(h)
             // Mirror: reflect the lattice (F A F) and read the residual mirrored.
-            all.append(GeometryHypothesis(slot: h.slot + 4, a00: h.a00, a01: -h.a01, a10: -h.a10, a11: h.a11, mirrored: true))
+            all.append(GeometryHypothesis(slot: h.slot + GeometryHypothesis.mirrorOffset, a00: h.a00, a01: -h.a01,
+                                          a10: -h.a10, a11: h.a11, mirrored: true))
         }
         var kept: [GeometryHypothesis] = []
         for h in all where !kept.contains(where: { $0.isClose(to: h) }) {
@@ -94,14 +98,15 @@ struct WindowAnalysis: Sendable {
     /// High-pass residual: Y - blur(Y), clipped, zero on black fill (eroded).
     static func residual(_ y: FloatImage) -> FloatImage {
         var blur = y
-        for _ in 0..<3 { blur = blur.boxBlurred(radius: 3) }
+        for _ in 0..<3 { blur = blur.boxBlurred(radius: Int(Experiment.value("WM_BLUR_R", 3))) }
         var valid = FloatImage(width: y.width, height: y.height)
         for i in 0..<y.pixels.count { valid.pixels[i] = y.pixels[i] > 20 ? 1 : 0 }
         valid = valid.boxBlurred(radius: 4)
         var out = FloatImage(width: y.width, height: y.height)
+        let clip = Float(Experiment.value("WM_CLIP", 10))
         for i in 0..<y.pixels.count {
             if valid.pixels[i] > 0.999 {
-                out.pixels[i] = max(-10, min(10, y.pixels[i] - blur.pixels[i]))
+                out.pixels[i] = max(-clip, min(clip, y.pixels[i] - blur.pixels[i]))
             }
         }
         return out
@@ -182,8 +187,10 @@ struct WindowAnalysis: Sendable {
             local /= 25
             guard local > 1e-24 else { continue }
             // Maximum-ratio weighting: F / sigma^2 (sigma^2 = local mean power, key-independent).
-            outRe[k] = re[Int(bin)] / local
-            outIm[k] = im[Int(bin)] / local
+            // times the embedded amplitude profile (matched filter; key-independent).
+            let g = TileGeometry.bandGain[k]
+            outRe[k] = re[Int(bin)] / local * g
+            outIm[k] = im[Int(bin)] / local * g
         }
         return (outRe, outIm)
     }

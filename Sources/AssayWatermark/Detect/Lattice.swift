@@ -80,10 +80,28 @@ enum Lattice {
                 let sigma = (peak.value - mu) / sd
                 guard sigma >= significance, out.count < candidatesPerAxis else { break }
                 if taken.contains(where: { abs($0.0 - peak.ly) <= 3 && abs($0.1 - peak.lx) <= 3 }) { continue }
+                if isHarmonic(peak.ly, peak.lx, height: peak.value - mu, mean: mu) { continue }
                 taken.append((peak.ly, peak.lx))
                 out.append((refine(peak.ly, peak.lx, limit: limit) * 2, sigma))  // half resolution -> analysis pixels
             }
             return out
+        }
+        /// Whether a peak is a multiple (2...6) of a shorter period that is at least half as strong (a host grid's
+        /// harmonics would otherwise crowd out the tile's peak).
+        func isHarmonic(_ ly: Int, _ lx: Int, height: Double, mean mu: Double) -> Bool {
+            for k in 2...6 {
+                let cy = Int((Double(ly) / Double(k)).rounded()), cx = Int((Double(lx) / Double(k)).rounded())
+                guard cx * cx + cy * cy >= 64 else { break }  // too short to be a distinct period (the zero-lag lobe)
+                var best = -Double.infinity
+                for dy in -1...1 { for dx in -1...1 { best = max(best, at(cy + dy, cx + dx)) } }
+                // It must be a peak of its own, not a point on a ridge (lines along an axis make ridges).
+                var ring = -Double.infinity
+                for (dy, dx) in [(-3, 0), (3, 0), (0, -3), (0, 3), (-3, -3), (-3, 3), (3, -3), (3, 3)] {
+                    ring = max(ring, at(cy + dy, cx + dx))
+                }
+                if best - mu >= 0.5 * height && best - ring >= 0.25 * height { return true }
+            }
+            return false
         }
         /// Sub-pixel position, refined on harmonics while they stay inside the clean lag range.
         func refine(_ ly: Int, _ lx: Int, limit: Int) -> SIMD2<Double> {

@@ -67,14 +67,6 @@ enum TileGeometry {
     }
 }
 
-/// Temporary experiment knobs (environment), removed before the design is frozen.
-enum Experiment {
-    static func value(_ name: String, _ fallback: Double) -> Double {
-        guard let raw = getenv(name), let v = Double(String(cString: raw)) else { return fallback }
-        return v
-    }
-}
-
 /// The key-dependent layout: which band bins carry which coded bit, which are pilots, and phases.
 struct KeyLayout: Sendable {
     /// Message bins and the coded-bit index of each.

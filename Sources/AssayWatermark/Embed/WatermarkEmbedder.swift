@@ -190,8 +190,8 @@ struct PatternCache: Sendable {
                         nonisolated(unsafe) let vr = vb.baseAddress!
                         nonisolated(unsafe) let mn = mb.baseAddress!
                         Self.parallelRows(bh) { byStart, byEnd in
-                            Self.blockActivity(s, act, width: w, height: h, blocksWide: bw, blockRows: byStart..<byEnd)
-                            Self.blockMoments(s, mn, vr, width: w, height: h, blocksWide: bw, blockRows: byStart..<byEnd)
+                            Self.blockStatistics(s, act, mn, vr, width: w, height: h, blocksWide: bw,
+                                                 blockRows: byStart..<byEnd)
                         }
                     }
                 }
@@ -258,53 +258,36 @@ struct PatternCache: Sendable {
         }
     }
 
-    /// Mean absolute gradient per 8x8 block for a range of block rows.
+    /// Per 8x8 block, in one pass: the mean absolute gradient (right and down neighbours, inside the frame), and
+    /// the mean and variance of the samples.
     @inline(__always)
-    static func blockActivity(_ s: UnsafePointer<UInt8>, _ act: UnsafeMutablePointer<Float>, width w: Int, height h: Int,
-                              blocksWide bw: Int, blockRows: Range<Int>)
-    {
-        let bs = block
-        for by in blockRows {
-            let yStart = by * bs, yEnd = min(h - 1, yStart + bs)
-            for bx in 0..<bw {
-                let xStart = bx * bs, xEnd = min(w - 1, xStart + bs)
-                var total: Int32 = 0
-                var y = yStart
-                while y < yEnd {
-                    let row = s + y * w
-                    var x = xStart
-                    while x < xEnd {
-                        let c = Int32(row[x])
-                        total &+= abs(c &- Int32(row[x + 1])) &+ abs(c &- Int32(row[w + x]))
-                        x += 1
-                    }
-                    y += 1
-                }
-                let count = (xEnd - xStart) * (yEnd - yStart)
-                act[by * bw + bx] = count > 0 ? Float(total) / Float(count) : 0
-            }
-        }
-    }
-
-    /// Mean and variance of each 8x8 block for a range of block rows.
-    @inline(__always)
-    static func blockMoments(_ s: UnsafePointer<UInt8>, _ mn: UnsafeMutablePointer<Float>, _ vr: UnsafeMutablePointer<Float>,
-                             width w: Int, height h: Int, blocksWide bw: Int, blockRows: Range<Int>)
+    static func blockStatistics(_ s: UnsafePointer<UInt8>, _ act: UnsafeMutablePointer<Float>,
+                                _ mn: UnsafeMutablePointer<Float>, _ vr: UnsafeMutablePointer<Float>,
+                                width w: Int, height h: Int, blocksWide bw: Int, blockRows: Range<Int>)
     {
         let bs = block
         for by in blockRows {
             let yStart = by * bs, yEnd = min(h, yStart + bs)
             for bx in 0..<bw {
                 let xStart = bx * bs, xEnd = min(w, xStart + bs)
-                var total: Int32 = 0, squares: Int32 = 0
+                let xGradientEnd = min(w - 1, xEnd)
+                var gradient: Int32 = 0, total: Int32 = 0, squares: Int32 = 0
                 for y in yStart..<yEnd {
                     let row = s + y * w
+                    if y < h - 1 {
+                        for x in xStart..<xGradientEnd {
+                            let c = Int32(row[x])
+                            gradient &+= abs(c &- Int32(row[x + 1])) &+ abs(c &- Int32(row[w + x]))
+                        }
+                    }
                     for x in xStart..<xEnd {
                         let c = Int32(row[x])
                         total &+= c
                         squares &+= c &* c
                     }
                 }
+                let gradientCount = (xGradientEnd - xStart) * (min(h - 1, yEnd) - yStart)
+                act[by * bw + bx] = gradientCount > 0 ? Float(gradient) / Float(gradientCount) : 0
                 let count = Float((xEnd - xStart) * (yEnd - yStart))
                 let m = Float(total) / count
                 mn[by * bw + bx] = m

@@ -23,7 +23,7 @@ def ffmpeg_fixture(out, src, start, vf, fps=None):
     filters = vf + ([f"fps={fps}"] if fps else [])
     if filters:
         cmd += ["-vf", ",".join(filters)]
-    cmd += ["-c:v", "libx264", "-preset", "medium", "-crf", "10", "-pix_fmt", "yuv420p", "-threads", "1", out]
+    cmd += ["-c:v", "libx264", "-preset", "medium", "-crf", "10", "-pix_fmt", "yuv420p", "-threads", "1", "-f", "mp4", out]
     subprocess.run(cmd, check=True)
 
 
@@ -35,7 +35,7 @@ def render(out, image, w, h, move, rng, gain=1.0, offset=0.0, read_noise=1.2, sh
     proc = subprocess.Popen(
         ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", str(FPS),
          "-i", "-", "-an", "-c:v", "libx264", "-preset", "medium", "-crf", "10", "-pix_fmt", "yuv420p",
-         "-threads", "1", out], stdin=subprocess.PIPE)
+         "-threads", "1", "-f", "mp4", out], stdin=subprocess.PIPE)
     for i in range(n):
         t = i / max(1, n - 1)
         # view rectangle in image coordinates: centre (cx, cy), width vw (height from the output aspect)
@@ -133,7 +133,7 @@ def main():
             continue
         w, h = (1920, 1080) if name.endswith("1080") else (1280, 720)
         rng = np.random.default_rng(1000 + i)
-        tmp = path + ".tmp.mp4"
+        tmp = path + ".part"  # not matched by *.mp4 while it is written
         if kind == "fix":
             ffmpeg_fixture(tmp, *a)
         elif kind == "img":

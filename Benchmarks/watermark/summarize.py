@@ -28,6 +28,11 @@ def load(paths):
 
 def robust(paths):
     rows = load(paths)
+    # one row per (clip, kind, file): a re-run replaces an earlier line
+    unique = collections.OrderedDict()
+    for r in rows:
+        unique[(r.get("clip"), r.get("kind"), r.get("file"))] = r
+    rows = list(unique.values())
     only = os.environ.get("CLIPS")  # regex on clip names, e.g. "720$" or "1080$"
     if only:
         rows = [r for r in rows if re.search(only, r.get("clip", ""))]

@@ -18,16 +18,11 @@ enum Lattice {
         var significance: Double
     }
 
-    /// Candidate peaks kept per axis: periodic host structure (an upscaled block grid, a tiled texture) can
-    /// outshine the tile's own peak, so the few strongest distinct peaks each become a hypothesis.
-    static let candidatesPerAxis = 3
-
-    /// Estimates the lattice (analysis pixels): up to ``candidatesPerAxis`` estimates, most significant first;
-    /// empty when no peak stands out.
-    static func estimate(_ residual: FloatImage) -> [Estimate] {
+    /// Estimates the lattice (analysis pixels) or returns nil when no peak stands out.
+    static func estimate(_ residual: FloatImage) -> Estimate? {
         let half = residual.downscaled(width: max(1, residual.width / 2), height: max(1, residual.height / 2))
         let cw = min(half.width, 1024 - maximumLagX - 16), ch = min(half.height, 256)
-        guard cw >= 32, ch >= 32 else { return [] }
+        guard cw >= 32, ch >= 32 else { return nil }
         let mx = min(1024, nextPowerOfTwo(cw + maximumLagX + 16))
         let my = min(512, nextPowerOfTwo(ch + maximumLag + 16))
         let x0 = (half.width - cw) / 2, y0 = (half.height - ch) / 2
@@ -51,12 +46,13 @@ enum Lattice {
 
         // Lag limits that stay clear of cyclic wrap-around.
         let limitX = min(maximumLagX, mx - cw - 1, cw - 8), limitY = min(maximumLag, my - ch - 1, ch - 8)
-        /// The strongest distinct local maxima along one axis: (vector in analysis pixels, significance).
-        func search(alongX: Bool) -> [(SIMD2<Double>, Double)] {
+        var xSignificance = 0.0
+        func search(alongX: Bool) -> SIMD2<Double>? {
             let limit = alongX ? limitX : limitY
-            guard limit > minimumLag else { return [] }
+            guard limit > minimumLag else { return nil }
+            var best = -Double.infinity
+            var bestLag = (0, 0)
             var total = 0.0, totalSquares = 0.0, count = 0.0
-            var peaks: [(value: Double, ly: Int, lx: Int)] = []
             for major in minimumLag...limit {
                 let spread = Int(Double(major) * angleTolerance)
                 for minor in -spread...spread {
@@ -65,50 +61,21 @@ enum Lattice {
                     total += value
                     totalSquares += value * value
                     count += 1
-                    guard value > at(ly, lx - 1), value >= at(ly, lx + 1), value > at(ly - 1, lx),
-                        value >= at(ly + 1, lx)
-                    else { continue }
-                    peaks.append((value, ly, lx))
+                    if value > best {
+                        best = value
+                        bestLag = (ly, lx)
+                    }
                 }
             }
             let mu = total / count
             let sd = max(1e-30, (totalSquares / count - mu * mu).squareRoot())
-            peaks.sort { $0.value > $1.value }
-            var out: [(SIMD2<Double>, Double)] = []
-            var taken: [(Int, Int)] = []
-            for peak in peaks {
-                let sigma = (peak.value - mu) / sd
-                guard sigma >= significance, out.count < candidatesPerAxis else { break }
-                if taken.contains(where: { abs($0.0 - peak.ly) <= 3 && abs($0.1 - peak.lx) <= 3 }) { continue }
-                if isHarmonic(peak.ly, peak.lx, height: peak.value - mu, mean: mu) { continue }
-                taken.append((peak.ly, peak.lx))
-                out.append((refine(peak.ly, peak.lx, limit: limit) * 2, sigma))  // half resolution -> analysis pixels
-            }
-            return out
-        }
-        /// Whether a peak is a multiple (2...6) of a shorter period that is at least half as strong (a host grid's
-        /// harmonics would otherwise crowd out the tile's peak).
-        func isHarmonic(_ ly: Int, _ lx: Int, height: Double, mean mu: Double) -> Bool {
-            for k in 2...6 {
-                let cy = Int((Double(ly) / Double(k)).rounded()), cx = Int((Double(lx) / Double(k)).rounded())
-                guard cx * cx + cy * cy >= 64 else { break }  // too short to be a distinct period (the zero-lag lobe)
-                var best = -Double.infinity
-                for dy in -1...1 { for dx in -1...1 { best = max(best, at(cy + dy, cx + dx)) } }
-                // It must be a peak of its own, not a point on a ridge (lines along an axis make ridges).
-                var ring = -Double.infinity
-                for (dy, dx) in [(-3, 0), (3, 0), (0, -3), (0, 3), (-3, -3), (-3, 3), (3, -3), (3, 3)] {
-                    ring = max(ring, at(cy + dy, cx + dx))
-                }
-                if best - mu >= 0.5 * height && best - ring >= 0.25 * height { return true }
-            }
-            return false
-        }
-        /// Sub-pixel position, refined on harmonics while they stay inside the clean lag range.
-        func refine(_ ly: Int, _ lx: Int, limit: Int) -> SIMD2<Double> {
-            var v = subpixel(ly, lx)
+            guard (best - mu) / sd >= significance else { return nil }
+            if alongX { xSignificance = (best - mu) / sd }
+            var v = subpixel(bestLag.0, bestLag.1)
+            // Refine on harmonics while they stay inside the clean lag range.
             let length = (v.x * v.x + v.y * v.y).squareRoot()
             var m = 2
-            while Double(m) * length < Double(limit) {
+            while Double(m) * length < Double(alongX ? limitX : limitY) {
                 let cy = Int((Double(m) * v.y).rounded()), cx = Int((Double(m) * v.x).rounded())
                 var peak = (cy, cx)
                 var peakValue = -Double.infinity
@@ -121,7 +88,7 @@ enum Lattice {
                 v = subpixel(peak.0, peak.1) / Double(m)
                 m += 1
             }
-            return v
+            return v * 2  // half resolution -> analysis pixels
         }
         func subpixel(_ ly: Int, _ lx: Int) -> SIMD2<Double> {
             let c = at(ly, lx)
@@ -131,45 +98,11 @@ enum Lattice {
             let dy = denY < 0 ? max(-0.5, min(0.5, 0.5 * (u - d) / denY)) : 0
             return SIMD2(Double(lx) + dx, Double(ly) + dy)
         }
-        let xs = search(alongX: true)
-        guard !xs.isEmpty else { return [] }
-        let ys = search(alongX: false)
-        return xs.map { candidate in
-            var v1 = candidate.0
-            if v1.x < 0 { v1 = -v1 }
-            // Pair with the y peak closest to a rotated copy of v1 (rotation + mild aspect change), else complete it.
-            let ideal = SIMD2(-v1.y, v1.x)
-            var v2 = ideal
-            var bestDistance = Double.infinity
-            for y in ys {
-                var c = y.0
-                if c.y < 0 { c = -c }
-                let d = c - ideal
-                let distance = (d.x * d.x + d.y * d.y).squareRoot() / (ideal.x * ideal.x + ideal.y * ideal.y).squareRoot()
-                if distance < 0.35 && distance < bestDistance {
-                    bestDistance = distance
-                    v2 = c
-                }
-            }
-            if v2.y < 0 { v2 = -v2 }
-            return Estimate(v1: v1, v2: v2, significance: candidate.1)
-        }
-    }
-
-    /// Merges estimate lists (for example a window's own and the running sum's), most significant first, without
-    /// near-duplicates, keeping at most ``candidatesPerAxis``.
-    static func merge(_ lists: [Estimate]...) -> [Estimate] {
-        var out: [Estimate] = []
-        for e in lists.joined().sorted(by: { $0.significance > $1.significance }) {
-            let duplicate = out.contains { o in
-                let d = o.v1 - e.v1
-                return d.x * d.x + d.y * d.y < 4
-            }
-            if duplicate { continue }
-            out.append(e)
-            if out.count == candidatesPerAxis { break }
-        }
-        return out
+        guard var v1 = search(alongX: true) else { return nil }
+        var v2 = search(alongX: false) ?? SIMD2(-v1.y, v1.x)
+        if v1.x < 0 { v1 = -v1 }
+        if v2.y < 0 { v2 = -v2 }
+        return Estimate(v1: v1, v2: v2, significance: xSignificance)
     }
 
     static func nextPowerOfTwo(_ n: Int) -> Int {

@@ -38,7 +38,7 @@ public struct WatermarkAnalyzer: Sendable {
     private var windowStart = 0.0
     private var windowEnd = 0.0
     private var lastSampled: Double?
-    private var residualHistory: WindowAnalysis.History?
+    private var residualHistory: FloatImage?
 
     /// Creates an analyzer.
     /// - Throws: ``WatermarkError/Code/invalidOption`` for non-positive durations or rates.
@@ -53,18 +53,13 @@ public struct WatermarkAnalyzer: Sendable {
         self.configuration = configuration
     }
 
-    /// Frames of at most this many pixels (854 x 480) are sampled at twice ``Configuration/samplesPerSecond``:
-    /// they carry little mark energy each and cost little to add.
-    public static let smallFrameArea = 854 * 480
-
     /// Whether a frame at `time` would be used (callers may skip converting frames that are not).
     public func wantsFrame(at time: MediaTime) -> Bool {
         guard windows.count < configuration.maximumWindows else { return false }
         guard let last = lastSampled else { return true }
         let t = time.seconds
         if t < last { return true }  // time went backwards: a new segment, take it
-        let rate = width * height <= Self.smallFrameArea ? 2 * configuration.samplesPerSecond : configuration.samplesPerSecond
-        return t - last >= 0.9 / rate
+        return t - last >= 0.9 / configuration.samplesPerSecond
     }
 
     /// Adds a frame if it is wanted (see ``wantsFrame(at:)``). Frames must come in presentation order.
@@ -113,16 +108,10 @@ public struct WatermarkAnalyzer: Sendable {
         sum = []
     }
 
-    /// Closes the last window and returns the analysis. When the last run of windows at one frame size has more
-    /// than one window, their summed residual is analysed as one more (pooled) test.
+    /// Closes the last window and returns the analysis.
     public mutating func finish() -> WatermarkAnalysis {
         closeWindow()
-        var all = windows
-        if let history = residualHistory, history.windows > 1 {
-            all.append(WindowAnalysis(pooled: history))
-        }
-        residualHistory = nil
-        return WatermarkAnalysis(windows: all)
+        return WatermarkAnalysis(windows: windows)
     }
 }
 
@@ -130,8 +119,8 @@ public struct WatermarkAnalyzer: Sendable {
 public struct WatermarkAnalysis: Sendable {
     let windows: [WindowAnalysis]
 
-    /// Number of time windows analysed (the pooled test, if any, is not counted).
-    public var windowCount: Int { windows.filter { !$0.pooled }.count }
+    /// Number of windows analysed.
+    public var windowCount: Int { windows.count }
 
     /// Scores the analysis against a key.
     /// - Parameters:
@@ -143,8 +132,7 @@ public struct WatermarkAnalysis: Sendable {
         KeyScorer(key: key).evidence(windows: windows, falsePositiveRate: falsePositiveRate, fingerprint: key.fingerprint)
     }
 
-    /// Per-window diagnostics for benchmarks: the best pilot z-score and the hypothesis slot it came from. The pooled
-    /// test, when there is one, comes last.
+    /// Per-window diagnostics for benchmarks: the best pilot z-score and the hypothesis slot it came from.
     public func diagnostics(key: WatermarkKey) -> [(z: Double, slot: Int, crcValid: Bool, payload: UInt64)] {
         let scorer = KeyScorer(key: key)
         return windows.map { w in

@@ -133,7 +133,6 @@ struct KeyScorer {
             }
             let p = WatermarkDetector.pValue(z: score.z, hypotheses: Self.hypothesesPerWindow)
             let present = p * windowCount <= falsePositiveRate
-            minP = min(minP, p)
             var payload: UInt64?
             if present {
                 if !score.decoded.crcValid {
@@ -154,14 +153,13 @@ struct KeyScorer {
                     votes[score.decoded.payload, default: 0] += 1
                 }
                 // Soft combining across present windows (normalised so each window weighs by its SNR).
-                if window.pooled { continue }
                 let rms = (score.soft.reduce(0) { $0 + $1 * $1 } / Double(max(1, score.soft.count))).squareRoot()
                 if rms > 0 && score.soft.count == combined.count {
                     for i in 0..<combined.count { combined[i] += score.soft[i] / rms * score.z }
                     combinedWindows += 1
                 }
             }
-            if window.pooled { continue }
+            minP = min(minP, p)
             segments.append(
                 WatermarkEvidence.Segment(
                     start: MediaTime(seconds: window.start), end: MediaTime(seconds: window.end), pValue: p,
@@ -170,7 +168,6 @@ struct KeyScorer {
         let clipP = min(1, minP * windowCount)
         var payload = votes.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }?.key
         if payload == nil && combinedWindows > 1 {
-            // (the pooled test, when present, already voted above)
             let decoded = PayloadCodec.decode(combined)
             if decoded.crcValid { payload = decoded.payload }
         }
@@ -178,7 +175,7 @@ struct KeyScorer {
             // Presence is established: read every window at the strongest window's geometry and shift, weight each
             // by its pilot correlation there, and decode the sum (helps when single windows are too weak).
             var sum = [Double](repeating: 0, count: PayloadCodec.codedBits)
-            for window in windows where !window.pooled {
+            for window in windows {
                 guard let s = window.spectra.first(where: { $0.hypothesis.slot == best.slot }) else { continue }
                 let z = pilotZ(re: s.re, im: s.im, shift: best.shift)
                 guard z > 0 else { continue }

@@ -16,10 +16,8 @@ struct GeometryHypothesis: Sendable, Hashable {
     /// Whether the residual is mirrored horizontally (for horizontally flipped video).
     var mirrored: Bool
 
-    /// Geometry slots per window: {grid, native, (lattice, lattice-square) x lattice candidates} x {plain, mirrored}.
-    static let slotCount = 2 * (2 + 2 * Lattice.candidatesPerAxis)
-    /// Offset of the mirrored twin of a slot.
-    static let mirrorOffset = 2 + 2 * Lattice.candidatesPerAxis
+    /// Geometry slots per window: {grid, native, lattice, lattice-square} x {plain, mirrored}.
+    static let slotCount = 8
 
     func isClose(to other: GeometryHypothesis) -> Bool {
         mirrored == other.mirrored && abs(a00 - other.a00) < 1e-3 && abs(a01 - other.a01) < 1e-3
@@ -35,95 +33,52 @@ struct WindowAnalysis: Sendable {
     var frames: Int
     /// One entry per evaluated hypothesis.
     var spectra: [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
-    /// The lattice candidates found by autocorrelation, most significant first (analysis pixels).
-    var lattice: [Lattice.Estimate]
-
-    /// Whether this is the pooled analysis of several windows (not a time segment of its own).
-    var pooled = false
-
-    /// The running sum of window residuals at one frame size, for the pooled analysis and the pooled lattice.
-    struct History: Sendable {
-        var residual: FloatImage
-        var width: Int
-        var height: Int
-        var windows: Int
-        var start: Double
-        var end: Double
-        var frames: Int
-        /// Lattice candidates of the summed residual.
-        var lattice: [Lattice.Estimate]
-    }
+    /// The lattice found by autocorrelation, if any (analysis pixels).
+    var lattice: Lattice.Estimate?
 
     /// Analyses the mean luma of a window.
     /// - Parameter history: running sum of earlier windows' residuals at the same size (updated here); its
-    ///   lattice candidates are merged with this window's own (static geometry across a clip).
-    init(mean: FloatImage, start: Double, end: Double, frames: Int, history: inout History?) {
-        let scale = min(1.0, TileGeometry.gridHeight / Double(mean.height))
-        let aw = max(1, Int((Double(mean.width) * scale).rounded()))
-        let ah = max(1, Int((Double(mean.height) * scale).rounded()))
-        let residual = Self.residual(mean.downscaled(width: aw, height: ah))
-        var own = Lattice.estimate(residual)
-        if var sum = history, sum.width == mean.width, sum.height == mean.height {
-            // Weighted by frames, so the sum is the residual of the frames' mean (windows may be short).
-            let weight = Float(frames)
-            for i in 0..<sum.residual.pixels.count { sum.residual.pixels[i] += residual.pixels[i] * weight }
-            sum.windows += 1
-            sum.end = end
-            sum.frames += frames
-            sum.lattice = Lattice.estimate(sum.residual)
-            history = sum
-            own = Lattice.merge(own, sum.lattice)
-        } else {
-            var weighted = residual
-            for i in 0..<weighted.pixels.count { weighted.pixels[i] *= Float(frames) }
-            history = History(residual: weighted, width: mean.width, height: mean.height, windows: 1, start: start,
-                              end: end, frames: frames, lattice: own)
-        }
-        self.init(residual: residual, width: mean.width, height: mean.height, lattice: own, start: start, end: end,
-                  frames: frames)
-    }
-
-    /// The pooled analysis of all windows in a history (their residuals summed).
-    init(pooled history: History) {
-        self.init(residual: history.residual, width: history.width, height: history.height,
-                  lattice: history.lattice, start: history.start, end: history.end,
-                  frames: history.frames)
-        pooled = true
-    }
-
-    /// Analyses a residual at analysis resolution of a `width x height` frame.
-    init(residual: FloatImage, width: Int, height: Int, lattice: [Lattice.Estimate], start: Double, end: Double,
-         frames: Int)
-    {
+    ///   lattice is used when it is more significant than this window's own (static geometry across a clip).
+    init(mean: FloatImage, start: Double, end: Double, frames: Int, history: inout FloatImage?) {
         self.start = start
         self.end = end
         self.frames = frames
-        self.lattice = lattice
-        let scale = min(1.0, TileGeometry.gridHeight / Double(height))
+        let scale = min(1.0, TileGeometry.gridHeight / Double(mean.height))
+        let aw = max(1, Int((Double(mean.width) * scale).rounded()))
+        let ah = max(1, Int((Double(mean.height) * scale).rounded()))
+        let analysis = mean.downscaled(width: aw, height: ah)
+        let residual = Self.residual(analysis)
         let n = Double(TileGeometry.size)
 
         // Hypotheses.
         var base: [GeometryHypothesis] = []
-        let gridPeriod = n * Double(height) / TileGeometry.gridHeight * scale
+        let gridPeriod = n * Double(mean.height) / TileGeometry.gridHeight * scale
         base.append(GeometryHypothesis(slot: 0, a00: gridPeriod / n, a01: 0, a10: 0, a11: gridPeriod / n, mirrored: false))
         // Native: not rescaled since embedding (cropped from a larger frame when >= 720 lines).
-        let nativePeriod = Double(height) < TileGeometry.gridHeight
-            ? TileGeometry.period(width: width, height: height) : n * scale
+        let nativePeriod = Double(mean.height) < TileGeometry.gridHeight
+            ? TileGeometry.period(width: mean.width, height: mean.height) : n * scale
         base.append(GeometryHypothesis(slot: 1, a00: nativePeriod / n, a01: 0, a10: 0, a11: nativePeriod / n, mirrored: false))
-        for (i, estimate) in lattice.enumerated() {
+        lattice = Lattice.estimate(residual)
+        if var sum = history, sum.width == residual.width, sum.height == residual.height {
+            for i in 0..<sum.pixels.count { sum.pixels[i] += residual.pixels[i] }
+            history = sum
+            if let pooled = Lattice.estimate(sum), pooled.significance > (lattice?.significance ?? 0) {
+                lattice = pooled
+            }
+        } else {
+            history = residual
+        }
+        if let estimate = lattice {
             let v1 = estimate.v1, v2 = estimate.v2
-            base.append(GeometryHypothesis(slot: 2 + 2 * i, a00: v1.x / n, a01: v2.x / n, a10: v1.y / n, a11: v2.y / n,
-                                           mirrored: false))
+            base.append(GeometryHypothesis(slot: 2, a00: v1.x / n, a01: v2.x / n, a10: v1.y / n, a11: v2.y / n, mirrored: false))
             // Square completion of the x vector (rotation + isotropic scale).
-            base.append(GeometryHypothesis(slot: 3 + 2 * i, a00: v1.x / n, a01: -v1.y / n, a10: v1.y / n, a11: v1.x / n,
-                                           mirrored: false))
+            base.append(GeometryHypothesis(slot: 3, a00: v1.x / n, a01: -v1.y / n, a10: v1.y / n, a11: v1.x / n, mirrored: false))
         }
         var all: [GeometryHypothesis] = []
         for h in base {
             all.append(h)
             // Mirror: reflect the lattice (F A F) and read the residual mirrored.
-            all.append(GeometryHypothesis(slot: h.slot + GeometryHypothesis.mirrorOffset, a00: h.a00, a01: -h.a01,
-                                          a10: -h.a10, a11: h.a11, mirrored: true))
+            all.append(GeometryHypothesis(slot: h.slot + 4, a00: h.a00, a01: -h.a01, a10: -h.a10, a11: h.a11, mirrored: true))
         }
         var kept: [GeometryHypothesis] = []
         for h in all where !kept.contains(where: { $0.isClose(to: h) }) {
@@ -136,19 +91,17 @@ struct WindowAnalysis: Sendable {
         }
     }
 
-    /// High-pass residual: Y - blur(Y) (3 box passes of radius 2, about a Gaussian of sigma 2.4), clipped, zero on
-    /// black fill (eroded).
+    /// High-pass residual: Y - blur(Y), clipped, zero on black fill (eroded).
     static func residual(_ y: FloatImage) -> FloatImage {
         var blur = y
-        for _ in 0..<3 { blur = blur.boxBlurred(radius: 2) }
+        for _ in 0..<3 { blur = blur.boxBlurred(radius: 3) }
         var valid = FloatImage(width: y.width, height: y.height)
         for i in 0..<y.pixels.count { valid.pixels[i] = y.pixels[i] > 20 ? 1 : 0 }
         valid = valid.boxBlurred(radius: 4)
         var out = FloatImage(width: y.width, height: y.height)
-        let clip: Float = 10
         for i in 0..<y.pixels.count {
             if valid.pixels[i] > 0.999 {
-                out.pixels[i] = max(-clip, min(clip, y.pixels[i] - blur.pixels[i]))
+                out.pixels[i] = max(-10, min(10, y.pixels[i] - blur.pixels[i]))
             }
         }
         return out
@@ -229,10 +182,8 @@ struct WindowAnalysis: Sendable {
             local /= 25
             guard local > 1e-24 else { continue }
             // Maximum-ratio weighting: F / sigma^2 (sigma^2 = local mean power, key-independent).
-            // times the embedded amplitude profile (matched filter; key-independent).
-            let g = TileGeometry.bandGain[k]
-            outRe[k] = re[Int(bin)] / local * g
-            outIm[k] = im[Int(bin)] / local * g
+            outRe[k] = re[Int(bin)] / local
+            outIm[k] = im[Int(bin)] / local
         }
         return (outRe, outIm)
     }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import AssayCore
 import Dispatch
 
@@ -96,13 +91,9 @@ struct PatternCache: Sendable {
         return Int32((lo * hi * 256).rounded())
     }
 
-    /// Amplitude (grey levels RMS of the unit tile) before masking.
-    let amplitude: Float
-
     init(tile: [Float], width: Int, height: Int, amplitude: Float) {
         self.width = width
         self.height = height
-        self.amplitude = amplitude
         let n = TileGeometry.size
         let period = TileGeometry.period(width: width, height: height)
         let step = Double(n) / period
@@ -137,41 +128,6 @@ struct PatternCache: Sendable {
             }
         }
         pattern = out
-        localFraction = Self.localVarianceFraction(out, width: width, height: height)
-    }
-
-    /// Fraction of the pattern's energy that SSIM's 11-tap Gaussian window (sigma 1.5) sees as local variance:
-    /// `1 - |G * p|^2 / |p|^2`. The rest varies too slowly to register in SSIM.
-    let localFraction: Float
-
-    static func localVarianceFraction(_ p: [Int16], width w: Int, height h: Int) -> Float {
-        let taps: [Float] = {
-            let raw: [Float] = (-5...5).map { (k: Int) -> Float in Float(exp(-Double(k * k) / 4.5)) }
-            let s = raw.reduce(0, +)
-            return raw.map { $0 / s }
-        }()
-        // Sample a band of rows (at most 96) to keep this cheap at 4K.
-        let y0 = max(0, h / 2 - 48), y1 = min(h, y0 + 96)
-        guard y1 - y0 > 10, w > 10 else { return 1 }
-        var horizontal = [Float](repeating: 0, count: (y1 - y0) * w)
-        for y in y0..<y1 {
-            for x in 0..<w {
-                var acc: Float = 0
-                for k in -5...5 { acc += taps[k + 5] * Float(p[y * w + min(w - 1, max(0, x + k))]) }
-                horizontal[(y - y0) * w + x] = acc
-            }
-        }
-        var total = 0.0, smooth = 0.0
-        for y in (y0 + 5)..<(y1 - 5) {
-            for x in 5..<(w - 5) {
-                var acc: Float = 0
-                for k in -5...5 { acc += taps[k + 5] * horizontal[(y - y0 + k) * w + x] }
-                let v = Double(p[y * w + x])
-                total += v * v
-                smooth += Double(acc * acc)
-            }
-        }
-        return total > 0 ? Float(max(0, min(1, 1 - smooth / total))) : 1
     }
 
     /// Texture mask on a block grid (1/256 units, mean square about 1), then bilinear per pixel.
@@ -179,26 +135,16 @@ struct PatternCache: Sendable {
         let w = width, h = height, bs = Self.block
         let bw = (w + bs - 1) / bs, bh = (h + bs - 1) / bs
         var activity = [Float](repeating: 0, count: bw * bh)
-        var variance = [Float](repeating: 0, count: bw * bh)
-        var mean = [Float](repeating: 0, count: bw * bh)
         samples.withUnsafeBufferPointer { sb in
             activity.withUnsafeMutableBufferPointer { ab in
-                variance.withUnsafeMutableBufferPointer { vb in
-                    mean.withUnsafeMutableBufferPointer { mb in
-                        nonisolated(unsafe) let s = sb.baseAddress!
-                        nonisolated(unsafe) let act = ab.baseAddress!
-                        nonisolated(unsafe) let vr = vb.baseAddress!
-                        nonisolated(unsafe) let mn = mb.baseAddress!
-                        Self.parallelRows(bh) { byStart, byEnd in
-                            Self.blockStatistics(s, act, mn, vr, width: w, height: h, blocksWide: bw,
-                                                 blockRows: byStart..<byEnd)
-                        }
-                    }
+                nonisolated(unsafe) let s = sb.baseAddress!
+                nonisolated(unsafe) let act = ab.baseAddress!
+                Self.parallelRows(bh) { byStart, byEnd in
+                    Self.blockActivity(s, act, width: w, height: h, blocksWide: bw, blockRows: byStart..<byEnd)
                 }
             }
         }
-        let mask = Self.mask(activity: activity, variance: variance, mean: mean, blocksWide: bw, blocksHigh: bh,
-                             amplitude: amplitude, localFraction: localFraction)
+        let mask = Self.mask(activity: activity, blocksWide: bw, blocksHigh: bh)
         // Column interpolation tables (block-centre bilinear).
         let half = bs / 2
         var cx0 = [Int32](repeating: 0, count: w)
@@ -258,75 +204,36 @@ struct PatternCache: Sendable {
         }
     }
 
-    /// Per 8x8 block, in one pass: the mean absolute gradient (right and down neighbours, inside the frame), and
-    /// the mean and variance of the samples.
+    /// Mean absolute gradient per 8x8 block for a range of block rows.
     @inline(__always)
-    static func blockStatistics(_ s: UnsafePointer<UInt8>, _ act: UnsafeMutablePointer<Float>,
-                                _ mn: UnsafeMutablePointer<Float>, _ vr: UnsafeMutablePointer<Float>,
-                                width w: Int, height h: Int, blocksWide bw: Int, blockRows: Range<Int>)
+    static func blockActivity(_ s: UnsafePointer<UInt8>, _ act: UnsafeMutablePointer<Float>, width w: Int, height h: Int,
+                              blocksWide bw: Int, blockRows: Range<Int>)
     {
         let bs = block
         for by in blockRows {
-            let yStart = by * bs, yEnd = min(h, yStart + bs)
+            let yStart = by * bs, yEnd = min(h - 1, yStart + bs)
             for bx in 0..<bw {
-                let xStart = bx * bs, xEnd = min(w, xStart + bs)
-                let xGradientEnd = min(w - 1, xEnd)
-                var gradient: Int32 = 0, total: Int32 = 0, squares: Int32 = 0
-                for y in yStart..<yEnd {
+                let xStart = bx * bs, xEnd = min(w - 1, xStart + bs)
+                var total: Int32 = 0
+                var y = yStart
+                while y < yEnd {
                     let row = s + y * w
-                    if y < h - 1 {
-                        for x in xStart..<xGradientEnd {
-                            let c = Int32(row[x])
-                            gradient &+= abs(c &- Int32(row[x + 1])) &+ abs(c &- Int32(row[w + x]))
-                        }
-                    }
-                    for x in xStart..<xEnd {
+                    var x = xStart
+                    while x < xEnd {
                         let c = Int32(row[x])
-                        total &+= c
-                        squares &+= c &* c
+                        total &+= abs(c &- Int32(row[x + 1])) &+ abs(c &- Int32(row[w + x]))
+                        x += 1
                     }
+                    y += 1
                 }
-                let gradientCount = (xGradientEnd - xStart) * (min(h - 1, yEnd) - yStart)
-                act[by * bw + bx] = gradientCount > 0 ? Float(gradient) / Float(gradientCount) : 0
-                let count = Float((xEnd - xStart) * (yEnd - yStart))
-                let m = Float(total) / count
-                mn[by * bw + bx] = m
-                vr[by * bw + bx] = max(0, Float(squares) / count - m * m)
+                let count = (xEnd - xStart) * (yEnd - yStart)
+                act[by * bw + bx] = count > 0 ? Float(total) / Float(count) : 0
             }
         }
     }
 
-    /// SSIM's C2 constant for 8-bit video ((0.03 * 255)^2).
-    static let c2: Float = 58.5225
-    /// Largest predicted mean SSIM-Y loss of the mark in one frame. Rounding to 8 bits adds about 0.001 on flat
-    /// content and the block variance overstates what the SSIM window sees, so the measured SSIM-Y stays at or above 0.995.
-    static let ssimBudget: Float = 0.003
-
-    /// The per-block mask (1/256 units): the texture mask, scaled down for the whole frame when the predicted
-    /// SSIM-Y loss would exceed ``ssimBudget``.
-    static func mask(activity: [Float], variance: [Float], mean: [Float], blocksWide bw: Int, blocksHigh bh: Int,
-                     amplitude: Float, localFraction: Float) -> [Int32]
-    {
-        var m = gradientMask(activity: activity, blocksWide: bw, blocksHigh: bh)
-        // SSIM cap. For Y' = Y + s, SSIM's structure term in a window is (2 var + C2) / (2 var + C2 + v), with v the
-        // mark's local variance: v = f * s^2, f = the pattern's local-variance fraction, s = amplitude * mask *
-        // brightness. When the frame's mean predicted loss exceeds the budget, the whole frame is scaled down.
-        var loss: Float = 0
-        for i in 0..<m.count {
-            let b = Float(brightness[Int(max(0, min(255, mean[i])))]) / 256
-            let s2 = amplitude * amplitude * m[i] * m[i] * b * b * localFraction
-            loss += s2 / (2 * variance[i] + c2 + s2)
-        }
-        loss /= Float(m.count)
-        if loss > ssimBudget {
-            let k = (ssimBudget / loss).squareRoot()
-            for i in 0..<m.count { m[i] *= k }
-        }
-        return m.map { Int32(($0 * 256).rounded()) }
-    }
-
     /// Smooths block activity (3x3) and maps it to the mild mask, normalised to mean square 1.
-    static func gradientMask(activity: [Float], blocksWide bw: Int, blocksHigh bh: Int) -> [Float] {
+    static func mask(activity: [Float], blocksWide bw: Int, blocksHigh bh: Int) -> [Int32] {
         var smooth = [Float](repeating: 0, count: bw * bh)
         var mean: Float = 0
         for by in 0..<bh {
@@ -351,7 +258,7 @@ struct PatternCache: Sendable {
             sumSquares += m * m
         }
         let norm = 1 / (sumSquares / Float(smooth.count)).squareRoot()
-        return smooth.map { $0 * norm }
+        return smooth.map { Int32(($0 * norm * 256).rounded()) }
     }
 
     /// Runs `body` over two halves of `0..<rows` on two threads (one for small frames).

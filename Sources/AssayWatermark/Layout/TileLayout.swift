@@ -15,18 +15,6 @@ enum TileGeometry {
     /// Band, in DFT bins of ``size``: 6...40 = 0.023...0.156 cycles/pixel on the normalised grid.
     static let bandLow = 6.0
     static let bandHigh = 40.0
-
-    /// Amplitude of a band bin at `radius`: `bandLow / radius`, so the power per bin falls as `1/r^2` and every
-    /// octave of the band carries the same energy. This moves energy to the low part of the band, which SSIM's
-    /// small window barely sees and which x264 keeps at high CRF (see `docs/watermark.md`).
-    @inline(__always)
-    static func gain(radius: Double) -> Double { bandLow / radius }
-
-    /// ``gain(radius:)`` of every band bin, in ``band`` order.
-    static let bandGain: [Double] = band.map { bin in
-        let v = signedFrequency(Int(bin) / size), u = signedFrequency(Int(bin) % size)
-        return gain(radius: Double(u * u + v * v).squareRoot())
-    }
     /// DFT bins per coded bit.
     static let binsPerCodedBit = 8
     /// Height of the normalised grid: frames of at least this many lines carry the tile at
@@ -78,7 +66,7 @@ struct KeyLayout: Sendable {
     let pilotPhase: [Double]
 
     init(key: WatermarkKey) {
-        var rng = KeyStream(secret: key.secret, label: "assay-watermark-layout v2")
+        var rng = KeyStream(secret: key.secret, label: "assay-watermark-layout v1")
         var bins = TileGeometry.band
         // Fisher-Yates with a fixed, documented draw (so layouts never change with the stdlib).
         for i in stride(from: bins.count - 1, to: 0, by: -1) {
@@ -100,9 +88,7 @@ struct KeyLayout: Sendable {
         var re = [Double](repeating: 0, count: n * n)
         var im = [Double](repeating: 0, count: n * n)
         func put(_ bin: Int, _ phase: Double, _ sign: Double) {
-            let v = TileGeometry.signedFrequency(bin / n), u = TileGeometry.signedFrequency(bin % n)
-            let g = sign * TileGeometry.gain(radius: Double(u * u + v * v).squareRoot())
-            let c = g * cos(phase), s = g * sin(phase)
+            let c = sign * cos(phase), s = sign * sin(phase)
             re[bin] = c
             im[bin] = s
             let k = TileGeometry.conjugate(bin)

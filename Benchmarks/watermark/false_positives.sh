@@ -4,7 +4,7 @@
 # usage: false_positives.sh KEYS_PER_FILE OUT.jsonl FILE...
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-B="$HERE/../../.build/release/wm-bench"
+B="${WM_BENCH:-$HERE/../../.build/release/wm-bench}"
 K=$1; OUT=$2; shift 2
 for f in "$@"; do
   # A file that does not decode is reported on stderr and skipped.

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Re-runs detection (current wm-bench build) on the marked files and attack outputs that robustness.sh left in
-# OUTDIR, writing OUTDIR/results_final.jsonl (quality lines are copied from results.jsonl).
-# usage: redetect.sh OUTDIR
+# Re-runs detection (current wm-bench build, or WM_BENCH) on the marked files and attack outputs that robustness.sh
+# left in OUTDIR, appending to OUTDIR/results_final.jsonl (quality lines are copied from results.jsonl).
+# usage: redetect.sh OUTDIR [CLIP...]   (default: every clip folder; clips already in results_final.jsonl are skipped)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-B="$HERE/../../.build/release/wm-bench"
-OUT=$1
-grep '"kind":"quality"' "$OUT/results.jsonl" > "$OUT/results_final.jsonl" || true
-for d in "$OUT"/*/; do
-  name=$(basename "$d")
+B="${WM_BENCH:-$HERE/../../.build/release/wm-bench}"
+OUT=$1; shift
+FINAL="$OUT/results_final.jsonl"
+touch "$FINAL"
+if [ $# -gt 0 ]; then names=("$@"); else names=(); for d in "$OUT"/*/; do names+=("$(basename "$d")"); done; fi
+for name in "${names[@]}"; do
+  d="$OUT/$name"
   [ -f "$d/marked.mp4" ] || continue
+  grep -q "\"clip\":\"$name\",\"kind\":\"detect\"" "$FINAL" && continue
+  grep "\"clip\":\"$name\",\"kind\":\"quality\"" "$OUT/results.jsonl" >> "$FINAL" || true
   for f in "$d/marked.mp4" "$d"/attacks/*.mp4; do
     [ -f "$f" ] || continue
-    "$B" detect "$f" --key "${KEY:-1}" | sed "s/^{/{\"clip\":\"$name\",\"kind\":\"detect\",/" >> "$OUT/results_final.jsonl"
+    "$B" detect "$f" --key "${KEY:-1}" | sed "s/^{/{\"clip\":\"$name\",\"kind\":\"detect\",/" >> "$FINAL"
   done
 done

@@ -2,7 +2,17 @@
 """Markdown tables from robustness.sh / iwm_robustness.sh / false_positives.sh output.
 usage: summarize.py robust RESULTS.jsonl...   |   summarize.py fp FP.jsonl...
 """
-import json, sys, collections
+import json, sys, collections, math, os, re
+
+
+def wilson_lower(k, n, z=1.96):
+    """Wilson score interval, 95 % lower bound for k successes in n trials."""
+    if n == 0:
+        return float("nan")
+    p = k / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
 
 def load(paths):
     rows = []
@@ -18,6 +28,14 @@ def load(paths):
 
 def robust(paths):
     rows = load(paths)
+    # one row per (clip, kind, file): a re-run replaces an earlier line
+    unique = collections.OrderedDict()
+    for r in rows:
+        unique[(r.get("clip"), r.get("kind"), r.get("file"))] = r
+    rows = list(unique.values())
+    only = os.environ.get("CLIPS")  # regex on clip names, e.g. "720$" or "1080$"
+    if only:
+        rows = [r for r in rows if re.search(only, r.get("clip", ""))]
     q = [r for r in rows if r.get("kind") == "quality"]
     print("| clip | PSNR-Y (dB) | SSIM-Y | max abs change | embed fps (in harness) |")
     print("|---|---|---|---|---|")
@@ -31,8 +49,8 @@ def robust(paths):
     print()
     ours = "present" in (d[0] if d else {})
     if ours:
-        print("| attack | clips | payload exact | present (p <= 1e-6) | min z (best window) | clips failing payload |")
-        print("|---|---|---|---|---|---|")
+        print("| attack | clips | payload exact | Wilson 95 % lower bound | present (p <= 1e-6) | min z (best test) | clips failing payload |")
+        print("|---|---|---|---|---|---|---|")
     else:
         print("| attack | clips | payload exact (majority over frames) | mean per-frame bit accuracy |")
         print("|---|---|---|---|")
@@ -47,19 +65,21 @@ def robust(paths):
             pres = sum(1 for r in rs if r["present"])
             minz = min(max(r["z"]) for r in rs)
             fails = ", ".join(r["clip"] for r in rs if not r["payload_ok"]) or "-"
-            print(f"| {k} | {n} | {ok}/{n} ({100*ok/n:.0f} %) | {pres}/{n} | {minz:.1f} | {fails} |")
+            print(f"| {k} | {n} | {ok}/{n} ({100*ok/n:.0f} %) | {100*wilson_lower(ok, n):.0f} % | {pres}/{n} ({100*pres/n:.0f} %) | {minz:.1f} | {fails} |")
         else:
             acc = sum(r["bit_acc"] for r in rs) / n
             print(f"| {k} | {n} | {ok}/{n} ({100*ok/n:.0f} %) | {acc:.3f} |")
+
 
 def fp(paths):
     rows = [r for r in load(paths) if r.get("windows", 0) > 0]
     pairs = sum(r["keys"] for r in rows)
     present = sum(r["present"] for r in rows)
-    windows = sum(r["keys"] * r["windows"] for r in rows)
+    # tests per key: the time windows, plus the pooled test when there are several windows
+    windows = sum(r["keys"] * (r["windows"] + (1 if r["windows"] > 1 else 0)) for r in rows)
     minp = min(r["min_p"] for r in rows)
     maxz = max(r["max_z_first25"] for r in rows)
-    print(f"| files | clip x key pairs | window x key tests | called present | smallest clip p-value | largest null z (25 keys/file) |")
+    print(f"| files | clip x key pairs | test x key (windows + pooled) | called present | smallest clip p-value | largest null z (25 keys/file) |")
     print("|---|---|---|---|---|---|")
     print(f"| {len(rows)} | {pairs} | {windows} | {present} | {minp:.3g} | {maxz:.2f} |")
 

@@ -82,7 +82,7 @@ public struct AIGCLabel: Sendable, Hashable, Codable {
     /// optional fields read as empty; `Label` is required.
     /// - Throws: ``AssayCoreError/Code/invalidValue`` for malformed JSON or a missing `Label`.
     public static func parse(_ text: String) throws -> AIGCLabel {
-        guard text.utf8.count <= 64 * 1024 else { throw AssayCoreError.invalidValue("AIGC label longer than 64 KiB") }
+        guard text.utf8.count <= maxTextLength else { throw AssayCoreError.invalidValue("AIGC label longer than 64 KiB") }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(text.utf8))
@@ -97,10 +97,19 @@ public struct AIGCLabel: Sendable, Hashable, Codable {
             return ""
         }
         guard dict["Label"] != nil else { throw AssayCoreError.invalidValue("AIGC label has no Label field") }
-        return AIGCLabel(label: field("Label"), contentProducer: field("ContentProducer"), produceID: field("ProduceID"),
-                         reservedCode1: field("ReservedCode1"), contentPropagator: field("ContentPropagator"),
-                         propagateID: field("PropagateID"), reservedCode2: field("ReservedCode2"))
+        let label = AIGCLabel(label: field("Label"), contentProducer: field("ContentProducer"), produceID: field("ProduceID"),
+                              reservedCode1: field("ReservedCode1"), contentPropagator: field("ContentPropagator"),
+                              propagateID: field("PropagateID"), reservedCode2: field("ReservedCode2"))
+        // What Assay reads it must be able to write back and read again (label keeps or replaces labels it
+        // finds): the limit holds for the label as Assay writes it, not only for the text it came in.
+        guard label.jsonString().utf8.count <= maxTextLength else {
+            throw AssayCoreError.invalidValue("AIGC label longer than 64 KiB once written")
+        }
+        return label
     }
+
+    /// Longest `AIGC` JSON text accepted, as read and as written.
+    public static let maxTextLength = 64 * 1024
 }
 
 /// A JSON string literal with the mandatory escapes.
@@ -113,6 +122,8 @@ func jsonQuote(_ s: String) -> String {
         case "\n": out += "\\n"
         case "\r": out += "\\r"
         case "\t": out += "\\t"
+        case "\u{08}": out += "\\b"
+        case "\u{0C}": out += "\\f"
         case _ where scalar.value < 0x20:
             let h = String(scalar.value, radix: 16)
             out += "\\u" + String(repeating: "0", count: 4 - h.count) + h

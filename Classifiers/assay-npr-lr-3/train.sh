@@ -7,6 +7,10 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
+# lr-3's scripts are lr-2's plus from-lr-2.patch (classical upscales as real examples, feature groups chosen
+# in the inner cross-validation); they are made here, not kept as copies (git-ignored).
+for f in make_data.py train.py check_runtime.py; do cp "$HERE/../assay-npr-lr-2/$f" "$HERE/$f"; done
+patch -s -d "$HERE" -p1 < "$HERE/from-lr-2.patch"
 VENV="${VENV:-$ROOT/.venv}"
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"

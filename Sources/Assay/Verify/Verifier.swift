@@ -98,8 +98,10 @@ public final class Verifier: ClipVerifying, @unchecked Sendable {
         var isBMFF = false
         if let source = try? FileByteSource(path: path), source.size >= 8, (try? source.read(at: 4, count: 4)) == Array("ftyp".utf8) {
             isBMFF = true
+            // One walk of the box tree serves the manifest lane and the AIGC metadata scan.
+            let tree = Result { try BoxTree.parse(source, maxDepth: ManifestValidator.maxBoxDepth) }
             do {
-                let report = try ManifestValidator.validate(source: source, trust: trust)
+                let report = try ManifestValidator.validate(source: source, tree: tree.get(), trust: trust)
                 manifest = report.evidence
                 c2pa = Self.json(report.jsonObject())
             } catch let e as C2PAError where e.code == .manifestNotFound {
@@ -109,7 +111,7 @@ public final class Verifier: ClipVerifying, @unchecked Sendable {
                     .init(code: StatusCode.manifestMalformed, explanation: "\(error)", kind: .failure),
                 ])
             }
-            if let tree = try? BoxTree.parse(source), let scan = try? ProvenanceScan.scan(source, tree: tree) {
+            if let tree = try? tree.get(), let scan = try? ProvenanceScan.scan(source, tree: tree) {
                 aigc = AIGCReader.findings(scan: scan, manifestContentID: manifest?.label?.contentID ?? manifest?.softBinding)
             }
         }

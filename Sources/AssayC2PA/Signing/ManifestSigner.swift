@@ -35,7 +35,7 @@ public enum ManifestSigner {
         }
         guard inputPath != outputPath else { throw C2PAError.invalidArgument("the output must differ from the input") }
         let source = try FileByteSource(path: inputPath)
-        let tree = try BoxTree.parse(source, maxDepth: 32)
+        let tree = try BoxTree.parse(source, maxDepth: ManifestValidator.maxBoxDepth)
         guard tree.boxes.first?.type == "ftyp" else {
             throw C2PAError.malformedBMFF(
                 "file does not start with an ftyp box", location: InputLocation(path: inputPath, offset: 0))
@@ -50,7 +50,7 @@ public enum ManifestSigner {
                 parentStatuses = (try? ManifestValidator.validateDetached(store: ps, trust: definition.parentTrust))?
                     .statuses ?? []
             } else if existing != nil {
-                parentStatuses = (try? ManifestValidator.validate(source: source, trust: definition.parentTrust))?
+                parentStatuses = (try? ManifestValidator.validate(source: source, tree: tree, trust: definition.parentTrust))?
                     .statuses ?? []
             }
         }
@@ -69,7 +69,7 @@ public enum ManifestSigner {
         let pending = try editor.apply(extra + [edit], to: outputPath)
         do {
             let out = try FileByteSource(path: pending.writer.temporaryPath)
-            let outTree = try BoxTree.parse(out, maxDepth: 32)
+            let outTree = try BoxTree.parse(out, maxDepth: ManifestValidator.maxBoxDepth)
             guard let box = try C2PABox.find(in: outTree, source: out).first(where: { $0.purpose == "manifest" })?.box,
                 box.size == Int64(placeholder.count)
             else { throw C2PAError.sizeMismatch("placeholder manifest box not found in the output") }

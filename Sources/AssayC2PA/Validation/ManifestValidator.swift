@@ -146,7 +146,17 @@ public enum ManifestValidator {
 
     /// Validates the manifest embedded in `source`.
     public static func validate(source: any ByteSource, trust: TrustSettings) throws -> ValidationReport {
-        let tree = try BoxTree.parse(source, maxDepth: 32)
+        try validate(source: source, tree: BoxTree.parse(source, maxDepth: maxBoxDepth), trust: trust)
+    }
+
+    /// Deepest box nesting ``validate(source:trust:)`` walks.
+    public static let maxBoxDepth = 32
+
+    /// Validates the manifest embedded in `source`, whose box tree the caller has already parsed (with
+    /// ``maxBoxDepth``), so a caller that also needs the tree walks the file once.
+    public static func validate(source: any ByteSource, tree: BoxTree, trust: TrustSettings) throws
+        -> ValidationReport
+    {
         guard let (store, _) = try C2PABox.readStore(tree: tree, source: source) else {
             throw C2PAError.manifestNotFound("no C2PA manifest found", path: source.name)
         }

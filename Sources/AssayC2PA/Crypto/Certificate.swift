@@ -26,9 +26,12 @@ public final class Certificate: @unchecked Sendable {
     }
 
     /// Parses every certificate in a PEM bundle, in order.
-    /// - Throws: ``C2PAError/Code/invalidCertificate`` if the bundle has none.
+    /// - Throws: ``C2PAError/Code/invalidCertificate`` if the bundle has none, or if one of them is damaged
+    ///   (the error's offset is where its `-----BEGIN` line starts).
     public static func parsePEMBundle(_ pem: [UInt8]) throws -> [Certificate] {
-        let out = try MemoryBIO.pemObjects(pem) { PEM_read_bio_X509($0, nil, nil, nil) }.map(Certificate.init(owning:))
+        let out = try MemoryBIO.pemObjects(
+            pem, labels: ["CERTIFICATE", "X509 CERTIFICATE"], read: { PEM_read_bio_X509($0, nil, nil, nil) },
+            own: Certificate.init(owning:))
         guard !out.isEmpty else { throw C2PAError.invalidCertificate("no PEM certificate found") }
         return out
     }

@@ -1,3 +1,4 @@
+import AssayCore
 internal import COpenSSL
 
 /// One helper per C call path: turns OpenSSL's error queue into a ``C2PAError``.
@@ -39,12 +40,42 @@ enum OpenSSL {
 /// A memory BIO (RAII).
 final class MemoryBIO {
     /// Every object `read` parses from a PEM bundle, in order (OpenSSL's end-of-bundle error is cleared).
-    static func pemObjects(_ pem: [UInt8], read: (OpaquePointer) -> OpaquePointer?) throws -> [OpaquePointer] {
+    /// Reads PEM objects until `read` fails. A failure at the end of the bundle is its end; a failure
+    /// while an object with one of `labels` (`-----BEGIN <label>-----`) is still ahead is a damaged object,
+    /// reported with its byte offset rather than silently dropping it and everything after it (a trust
+    /// bundle or revocation list that loses entries must not pass for a complete one).
+    /// Each object is handed to `own` (its RAII wrapper) as soon as it is read.
+    static func pemObjects<T>(_ pem: [UInt8], labels: [String], read: (OpaquePointer) -> OpaquePointer?,
+                              own: (OpaquePointer) -> T) throws -> [T]
+    {
         let bio = try MemoryBIO(pem)
-        var out = [OpaquePointer]()
-        while let object = read(bio.raw) { out.append(object) }
-        _ = OpenSSL.errorText()  // the end of the bundle leaves a "no start line" entry
-        return out
+        var out = [T]()
+        while true {
+            let start = pem.count - Int(BIO_ctrl_pending(bio.raw))
+            if let object = read(bio.raw) {
+                out.append(own(object))
+                continue
+            }
+            let detail = OpenSSL.errorText()  // at the end of the bundle: a "no start line" entry
+            let markers = labels.map { Array("-----BEGIN \($0)-----".utf8) }
+            if let at = firstMarker(markers, in: pem, from: start) {
+                throw C2PAError(code: .invalidCertificate, reason: "unreadable PEM object (\(detail))",
+                                location: InputLocation(offset: Int64(at)))
+            }
+            return out
+        }
+    }
+
+    private static func firstMarker(_ markers: [[UInt8]], in bytes: [UInt8], from start: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        var i = start
+        while i < bytes.count {
+            for m in markers where bytes.count - i >= m.count && bytes[i] == m[0] && Array(bytes[i..<i + m.count]) == m {
+                return i
+            }
+            i += 1
+        }
+        return nil
     }
 
     let raw: OpaquePointer

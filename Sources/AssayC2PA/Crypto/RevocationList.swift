@@ -15,8 +15,9 @@ public final class RevocationList: @unchecked Sendable {
     /// Parses every CRL in a PEM bundle (`-----BEGIN X509 CRL-----`), in order.
     /// - Throws: ``C2PAError/Code/invalidCertificate`` if the bundle has none.
     public static func parsePEMBundle(_ pem: [UInt8]) throws -> [RevocationList] {
-        let out = try MemoryBIO.pemObjects(pem) { PEM_read_bio_X509_CRL($0, nil, nil, nil) }
-            .map(RevocationList.init(owning:))
+        let out = try MemoryBIO.pemObjects(
+            pem, labels: ["X509 CRL"], read: { PEM_read_bio_X509_CRL($0, nil, nil, nil) },
+            own: RevocationList.init(owning:))
         guard !out.isEmpty else { throw C2PAError.invalidCertificate("no PEM certificate revocation list found") }
         return out
     }

@@ -27,7 +27,7 @@ public struct SigningIdentity: Sendable {
     public static func load(certificatePath: String, keyPath: String, algorithm: SigningAlgorithm? = nil) throws
         -> SigningIdentity
     {
-        let chain = try Certificate.parsePEMBundle(try FileIO.readAll(certificatePath))
+        let chain = try TrustSettings.pemFile(certificatePath, Certificate.parsePEMBundle)
         // A root in the chain file is dropped: C2PA chains carry end-entity and intermediates only.
         let trimmed = chain.count > 1 ? chain.filter { !$0.isSelfSignedCA } : chain
         return try SigningIdentity(chain: trimmed, key: try CryptoKey.privateKey(file: keyPath), algorithm: algorithm)

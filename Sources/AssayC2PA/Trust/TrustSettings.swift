@@ -24,7 +24,13 @@ public struct TrustSettings: Sendable {
 
     /// Loads anchors from a PEM bundle file.
     public static func load(pemPath: String) throws -> TrustSettings {
-        TrustSettings(anchors: try Certificate.parsePEMBundle(try FileIO.readAll(pemPath)))
+        TrustSettings(anchors: try pemFile(pemPath, Certificate.parsePEMBundle))
+    }
+
+    /// Parses the PEM file at `path`; an error names the file (and the offset of a damaged object).
+    static func pemFile<T>(_ path: String, _ parse: ([UInt8]) throws -> [T]) throws -> [T] {
+        let bytes = try FileIO.readAll(path)
+        do { return try parse(bytes) } catch let e as C2PAError { throw e.located(in: path) }
     }
 
     /// The Assay config folder: `$XDG_CONFIG_HOME/assay`, default `~/.config/assay`.
@@ -45,11 +51,11 @@ public struct TrustSettings: Sendable {
         let dir = configDirectory(environment: environment)
         var crlPaths = revocationListPaths
         if FileManager.default.fileExists(atPath: dir + "/crl.pem") { crlPaths.append(dir + "/crl.pem") }
-        for path in crlPaths { s.revocationLists += try RevocationList.parsePEMBundle(try FileIO.readAll(path)) }
-        if let trustPath { s.anchors += try Certificate.parsePEMBundle(try FileIO.readAll(trustPath)) }
+        for path in crlPaths { s.revocationLists += try pemFile(path, RevocationList.parsePEMBundle) }
+        if let trustPath { s.anchors += try pemFile(trustPath, Certificate.parsePEMBundle) }
         let cfg = dir + "/trust.pem"
         if FileManager.default.fileExists(atPath: cfg) {
-            s.anchors += try Certificate.parsePEMBundle(try FileIO.readAll(cfg))
+            s.anchors += try pemFile(cfg, Certificate.parsePEMBundle)
         }
         let ekuPath = dir + "/allowed_ekus.txt"
         if FileManager.default.fileExists(atPath: ekuPath) {

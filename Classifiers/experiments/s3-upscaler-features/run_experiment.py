@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Runs one session-3 feature experiment through lr-2's unchanged train.py protocol (nested hyper-parameter
+choice, leave-one-generator-out by source fold, cross-fitted null, controls at alpha = 0.01, group ablation).
+
+    run_experiment.py NAME DATA_MODEL_DIR NEW_FEATURES.jsonl [--drop GROUP ...] [--no-new] [--only-new GROUP]
+
+Writes OUT = scratch/s3-experiments/NAME/ (git-ignored): a copy of lr-2's train.py and make_data.py whose
+FEATURE_NAMES is read from data/feature_names.json, data/features.jsonl = DATA_MODEL_DIR's rows with the
+new per-segment values appended (and the dropped groups removed), then runs train.py there. Only base
+clips and their robustness copies that have new features are kept. A new value that is NaN (too few
+strong edges in a segment) is replaced by that feature's median over all segments (label-free).
+"""
+import argparse, json, os, shutil, subprocess, sys
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+LR2 = os.path.join(ROOT, "Classifiers", "assay-npr-lr-2")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("name")
+    ap.add_argument("data_model_dir")
+    ap.add_argument("new_features", nargs="+")
+    ap.add_argument("--drop", action="append", default=[])
+    ap.add_argument("--no-new", action="store_true")
+    ap.add_argument("--keep-new", action="append", default=[], help="keep only these new features")
+    a = ap.parse_args()
+    out = os.path.join(ROOT, "scratch", "s3-experiments", a.name)
+    os.makedirs(os.path.join(out, "data"), exist_ok=True)
+    sys.path.insert(0, LR2)
+    import train as T   # lr-2's FEATURE_NAMES (assay-fs-2)
+    base_names = list(T.FEATURE_NAMES)
+    new = {}
+    for p in a.new_features:
+        for line in open(p):
+            r = json.loads(line)
+            new[r["name"]] = r
+    new_names = next(iter(new.values()))["names"]
+    keep_new = [i for i, n in enumerate(new_names) if (not a.keep_new or n in a.keep_new)] if not a.no_new else []
+    keep_base = [i for i, n in enumerate(base_names) if n.split(".")[0] not in a.drop]
+    names = [base_names[i] for i in keep_base] + [new_names[i] for i in keep_new]
+    allnew = np.array([s for r in new.values() for s in r["segments"]], dtype=float)
+    med = np.nanmedian(allnew, axis=0)
+    rows, missing, mismatch, nans = [], 0, 0, 0
+    for line in open(os.path.join(data_dir(a.data_model_dir), "features.jsonl")):
+        r = json.loads(line)
+        if r["name"] not in new:
+            missing += 1
+            continue
+        nsegs = new[r["name"]]["segments"]
+        if len(nsegs) != len(r["segments"]):
+            mismatch += 1
+            continue
+        for s, v in zip(r["segments"], nsegs):
+            if s.get("values") is None:
+                continue
+            v = np.array(v, dtype=float)
+            nans += int(np.isnan(v[keep_new]).sum()) if keep_new else 0
+            v = np.where(np.isnan(v), med, v)
+            s["values"] = [s["values"][i] for i in keep_base] + [float(v[i]) for i in keep_new]
+        rows.append(json.dumps(r))
+    with open(os.path.join(out, "data", "features.jsonl"), "w") as fh:
+        fh.write("\n".join(rows) + "\n")
+    json.dump(names, open(os.path.join(out, "data", "feature_names.json"), "w"))
+    for f in ("make_data.py",):
+        shutil.copy(os.path.join(LR2, f), os.path.join(out, f))
+    src = open(os.path.join(LR2, "train.py")).read()
+    src = src.replace('MODEL_ID = "assay-npr-lr-2"', f'MODEL_ID = "experiment-{a.name}"')
+    src = src.replace('\nif __name__ == "__main__":',
+                      '\nFEATURE_NAMES = json.load(open(os.path.join(HERE, "data", "feature_names.json")))\n'
+                      '\nif __name__ == "__main__":')
+    open(os.path.join(out, "train.py"), "w").write(src)
+    print(f"{a.name}: {len(rows)} clips ({missing} without new features, {mismatch} segment-count mismatches, "
+          f"{nans} NaN values imputed), {len(names)} features", file=sys.stderr)
+    subprocess.run([sys.executable, os.path.join(out, "train.py")], check=True,
+                   env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+
+
+def data_dir(model_dir):
+    return os.path.join(model_dir, "data")
+
+
+if __name__ == "__main__":
+    main()

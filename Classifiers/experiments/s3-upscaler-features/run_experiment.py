@@ -33,23 +33,23 @@ def main():
     import train as T   # lr-2's FEATURE_NAMES (assay-fs-2)
     base_names = list(T.FEATURE_NAMES)
     new = {}
-    for p in a.new_features:
+    for p in ([] if a.no_new else a.new_features):
         for line in open(p):
             r = json.loads(line)
             new[r["name"]] = r
-    new_names = next(iter(new.values()))["names"]
+    new_names = next(iter(new.values()))["names"] if new else []
     keep_new = [i for i, n in enumerate(new_names) if (not a.keep_new or n in a.keep_new)] if not a.no_new else []
     keep_base = [i for i, n in enumerate(base_names) if n.split(".")[0] not in a.drop]
     names = [base_names[i] for i in keep_base] + [new_names[i] for i in keep_new]
     allnew = np.array([s for r in new.values() for s in r["segments"]], dtype=float)
-    med = np.nanmedian(allnew, axis=0)
+    med = np.nanmedian(allnew, axis=0) if new else None
     rows, missing, mismatch, nans = [], 0, 0, 0
     for line in open(os.path.join(data_dir(a.data_model_dir), "features.jsonl")):
         r = json.loads(line)
-        if r["name"] not in new:
+        if new and r["name"] not in new:
             missing += 1
             continue
-        nsegs = new[r["name"]]["segments"]
+        nsegs = new[r["name"]]["segments"] if new else [[]] * len(r["segments"])
         if len(nsegs) != len(r["segments"]):
             mismatch += 1
             continue
@@ -58,7 +58,7 @@ def main():
                 continue
             v = np.array(v, dtype=float)
             nans += int(np.isnan(v[keep_new]).sum()) if keep_new else 0
-            v = np.where(np.isnan(v), med, v)
+            v = np.where(np.isnan(v), med, v) if new else v
             s["values"] = [s["values"][i] for i in keep_base] + [float(v[i]) for i in keep_new]
         rows.append(json.dumps(r))
     with open(os.path.join(out, "data", "features.jsonl"), "w") as fh:

@@ -26,6 +26,8 @@ def main():
     ap.add_argument("--drop", action="append", default=[])
     ap.add_argument("--no-new", action="store_true")
     ap.add_argument("--keep-new", action="append", default=[], help="keep only these new features")
+    ap.add_argument("--random-new", action="store_true",
+                    help="control: replace the kept new values by N(0, 1) noise (seeded), same shape")
     a = ap.parse_args()
     out = os.path.join(ROOT, "scratch", "s3-experiments", a.name)
     os.makedirs(os.path.join(out, "data"), exist_ok=True)
@@ -44,6 +46,7 @@ def main():
     allnew = np.array([s for r in new.values() for s in r["segments"]], dtype=float)
     med = np.nanmedian(allnew, axis=0) if new else None
     rows, missing, mismatch, nans = [], 0, 0, 0
+    rng = np.random.default_rng(20261125)
     for line in open(os.path.join(data_dir(a.data_model_dir), "features.jsonl")):
         r = json.loads(line)
         if new and r["name"] not in new:
@@ -59,6 +62,8 @@ def main():
             v = np.array(v, dtype=float)
             nans += int(np.isnan(v[keep_new]).sum()) if keep_new else 0
             v = np.where(np.isnan(v), med, v) if new else v
+            if a.random_new:
+                v = rng.standard_normal(len(v))
             s["values"] = [s["values"][i] for i in keep_base] + [float(v[i]) for i in keep_new]
         rows.append(json.dumps(r))
     with open(os.path.join(out, "data", "features.jsonl"), "w") as fh:

@@ -26,6 +26,8 @@ def main():
     ap.add_argument("--drop", action="append", default=[])
     ap.add_argument("--no-new", action="store_true")
     ap.add_argument("--keep-new", action="append", default=[], help="keep only these new features")
+    ap.add_argument("--head", choices=["lr", "gbm"], default="lr",
+                    help="gbm: exploratory bounded non-linear head (one fixed setting, no ablation)")
     ap.add_argument("--random-new", action="store_true",
                     help="control: replace the kept new values by N(0, 1) noise (seeded), same shape")
     a = ap.parse_args()
@@ -76,11 +78,42 @@ def main():
     src = src.replace('\nif __name__ == "__main__":',
                       '\nFEATURE_NAMES = json.load(open(os.path.join(HERE, "data", "feature_names.json")))\n'
                       '\nif __name__ == "__main__":')
+    if a.head == "gbm":
+        src = src.replace('\nif __name__ == "__main__":', GBM_HEAD + '\nif __name__ == "__main__":')
     open(os.path.join(out, "train.py"), "w").write(src)
     print(f"{a.name}: {len(rows)} clips ({missing} without new features, {mismatch} segment-count mismatches, "
           f"{nans} NaN values imputed), {len(names)} features", file=sys.stderr)
-    subprocess.run([sys.executable, os.path.join(out, "train.py")], check=True,
-                   env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    if a.head == "gbm":
+        env["ASSAY_QUICK"] = "1"   # no ablation, no speed; GRID is replaced by GBM_HEAD
+    subprocess.run([sys.executable, os.path.join(out, "train.py")], check=True, env=env)
+
+
+# Exploratory head (session 3): gradient-boosted trees, whose scores are bounded (no linear extrapolation on
+# a source outside the training range). One fixed setting; "C" is unused; weighting as in lr-2.
+GBM_HEAD = '''
+from sklearn.ensemble import HistGradientBoostingClassifier
+import types
+
+
+class Model:
+    def __init__(self, X, y, penalty, C, weights):
+        self.mean = X.mean(0)
+        self.scale = X.std(0) + 1e-6
+        self.clf = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.1, max_leaf_nodes=15,
+                                                  l2_regularization=1.0, early_stopping=False,
+                                                  random_state=0).fit(self.z(X), y, sample_weight=weights)
+        self.lr = types.SimpleNamespace(coef_=np.zeros((1, X.shape[1])), intercept_=np.zeros(1))
+
+    def z(self, X):
+        return (np.asarray(X) - self.mean) / self.scale
+
+    def logits(self, X):
+        return self.clf.decision_function(self.z(X))
+
+
+GRID = [("gbm", 0.0, "generator")]
+'''
 
 
 def data_dir(model_dir):

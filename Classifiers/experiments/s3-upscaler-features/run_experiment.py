@@ -86,6 +86,7 @@ def main():
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     if a.head == "gbm":
         env["ASSAY_QUICK"] = "1"   # no ablation, no speed; GRID is replaced by GBM_HEAD
+        env["OMP_NUM_THREADS"] = "1"
     subprocess.run([sys.executable, os.path.join(out, "train.py")], check=True, env=env)
 
 
@@ -113,6 +114,11 @@ class Model:
 
 
 GRID = [("gbm", 0.0, "generator")]
+_choose_hyper_lr = choose_hyper
+
+
+def choose_hyper(train_rows, cols=None):   # one fixed setting: nothing to choose
+    return GRID[0], {hyper_name(GRID[0]): None}
 '''
 
 

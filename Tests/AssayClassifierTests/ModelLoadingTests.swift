@@ -23,6 +23,16 @@ struct ModelLoadingTests {
         #expect(error?.location?.path?.hasSuffix("model.json") == true)
     }
 
+    @Test("the committed assay-npr-lr-3 model (trained on assay-fs-3, not shipped) is refused by this runtime")
+    func refusesCommittedModelOfAnotherFeatureSet() throws {
+        let dir = TestFixtures.packageRoot.appendingPathComponent("Classifiers")
+            .appendingPathComponent("assay-npr-lr-3")
+        #expect(FeatureSet.version != "assay-fs-3")
+        let error = #expect(throws: ClassifierError.self) { try ArtifactClassifier(modelDirectory: dir.path) }
+        #expect(error?.code == .featureSetMismatch)
+        #expect(error?.reason.contains("assay-fs-3") == true)
+    }
+
     @Test("a calibration for another feature-set version is refused")
     func refusesWrongCalibrationVersion() throws {
         let dir = try ModelFolder.make(calibration: ModelFolder.calibrationJSON(version: "assay-fs-9"))

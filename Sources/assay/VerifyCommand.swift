@@ -39,6 +39,10 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Seconds of video decoded for the watermark and classifier lanes.")
     var seconds: Double = 6
 
+    @Flag(name: .customLong("all-windows"),
+          help: "Analyse every 2 s watermark window of the span (per-segment results for spliced clips) instead of stopping at the first window with the payload.")
+    var allWindows = false
+
     @Flag(help: "Print the versioned JSON report (schema assay.verify/1).")
     var json = false
 
@@ -63,6 +67,7 @@ struct VerifyCommand: ParsableCommand {
                 watermark: !noWatermark && !aigc, classifier: !noClassifier && !aigc, decodeSeconds: seconds,
                 thumbnails: html == nil ? 0 : 4)
             options.revocationListPaths = crl
+            options.watermarkStopsWhenSettled = !allWindows
             verifier = try Verifier(options: options)
         } catch {
             printError("assay verify: \(error)")

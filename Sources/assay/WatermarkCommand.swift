@@ -45,13 +45,18 @@ struct WatermarkCommand: ParsableCommand {
         @Argument(help: "The clip.") var file: String
         @Option(help: "Watermark key (default $XDG_CONFIG_HOME/assay/watermark.key).") var key: String?
         @Option(help: "Seconds of video read.") var seconds: Double = 6
+        @Flag(name: .customLong("all-windows"),
+              help: "Read every 2 s window of the span instead of stopping at the first one with the payload.")
+        var allWindows = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
             let e: WatermarkEvidence
             do {
-                let v = try Verifier(options: VerifyOptions(watermarkKeyPath: key ?? AssayPaths().watermarkKey,
-                                                            classifier: false, decodeSeconds: seconds))
+                var options = VerifyOptions(watermarkKeyPath: key ?? AssayPaths().watermarkKey, classifier: false,
+                                            decodeSeconds: seconds)
+                options.watermarkStopsWhenSettled = !allWindows
+                let v = try Verifier(options: options)
                 e = try v.detectWatermark(path: file)
             } catch {
                 printError("assay watermark detect: \(error)")

@@ -210,6 +210,9 @@ struct FrameLanes {
     let decodeSeconds: Double
     var detector: WatermarkDetector?
     var watermarkNote: String?
+    /// The watermark's evidence when it settled before the end of the span (see
+    /// ``VerifyOptions/watermarkStopsWhenSettled``).
+    var settledWatermark: WatermarkEvidence?
     var classifierFrames: [Frame] = []
     var classifierNote: String?
     var thumbnails: [VerifyReport.Thumbnail] = []
@@ -244,16 +247,21 @@ struct FrameLanes {
         let lead = 0.3
         var previous: Double?
         var interval = Double.infinity
+        let stopsWhenSettled = verifier.options.watermarkStopsWhenSettled
+        let plannedWindows = detector.map { Int((span / $0.configuration.windowDuration).rounded(.up)) } ?? 1
         reader.skipsNonReferenceFrames = !useClassifier
         while let frame = try reader.nextFrame() {
             let t = frame.time.seconds
             let gap = previous.map { t - $0 } ?? .infinity
             if gap > 0 { interval = min(interval, gap) }
             previous = t
-            if detector != nil, detector!.wantsFrame(at: frame.time) {
+            if detector != nil, settledWatermark == nil, detector!.wantsFrame(at: frame.time) {
                 do { try detector!.add(frame) } catch {
                     watermarkNote = "watermark not checked: \(error)"
                     detector = nil
+                }
+                if stopsWhenSettled, detector != nil {
+                    settledWatermark = detector!.settledEvidence(plannedWindows: plannedWindows)
                 }
             }
             if useClassifier, let s = segmentStarts.first, t >= s {
@@ -271,13 +279,15 @@ struct FrameLanes {
             }
             let runAhead = !run.isEmpty || segmentStarts.first.map { t >= $0 - lead } == true
             reader.skipsNonReferenceFrames = !(useClassifier && runAhead)
+            // The watermark settled and no other lane wants frames: stop decoding.
+            if settledWatermark != nil, !useClassifier, nextThumb >= thumbnailCount { break }
         }
         decodedFrames = reader.decodedFrameCount
     }
 
     mutating func watermarkEvidence() -> WatermarkEvidence? {
         guard detector != nil else { return nil }
-        return detector!.finish()
+        return settledWatermark ?? detector!.finish()
     }
 
     func classifierEvidence() -> ClassifierEvidence? {

@@ -22,6 +22,10 @@ public struct VerifyOptions: Sendable {
     public var decoderThreads: Int
     /// Key frames to keep as thumbnails (for HTML reports).
     public var thumbnails: Int
+    /// Stop the watermark lane at the first window that shows the mark present with its payload decoded
+    /// (the false-positive bound still pays for every planned window); `false` analyses the whole span.
+    /// When the watermark is the only frame lane, decoding stops there too.
+    public var watermarkStopsWhenSettled = true
     /// The environment (config and data folders).
     public var environment: [String: String]
 

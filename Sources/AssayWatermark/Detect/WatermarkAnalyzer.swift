@@ -108,6 +108,12 @@ public struct WatermarkAnalyzer: Sendable {
         sum = []
     }
 
+    /// Windows closed so far (a window closes when a frame past its end arrives, or at ``finish()``).
+    public var closedWindowCount: Int { windows.count }
+
+    /// The analysis of the windows closed so far; the open window is left as it is.
+    public func closedWindows() -> WatermarkAnalysis { WatermarkAnalysis(windows: windows) }
+
     /// Closes the last window and returns the analysis.
     public mutating func finish() -> WatermarkAnalysis {
         closeWindow()
@@ -126,10 +132,22 @@ public struct WatermarkAnalysis: Sendable {
     /// - Parameters:
     ///   - key: the watermark key.
     ///   - falsePositiveRate: decision threshold on the clip's p-value (default 1e-6).
-    public func evidence(key: WatermarkKey, falsePositiveRate: Double = WatermarkDetector.defaultFalsePositiveRate)
-        -> WatermarkEvidence
+    ///   - bonferroniWindows: windows paid for in the clip p-value when more were planned than analysed
+    ///     (a sequential read that stopped early); at least the windows analysed.
+    public func evidence(key: WatermarkKey, falsePositiveRate: Double = WatermarkDetector.defaultFalsePositiveRate,
+                         bonferroniWindows: Int = 0) -> WatermarkEvidence
     {
-        KeyScorer(key: key).evidence(windows: windows, falsePositiveRate: falsePositiveRate, fingerprint: key.fingerprint)
+        KeyScorer(key: key).evidence(windows: windows, falsePositiveRate: falsePositiveRate, fingerprint: key.fingerprint,
+                                     bonferroniWindows: bonferroniWindows)
+    }
+
+    /// Whether the newest window alone passes the threshold (with `bonferroniWindows` paid for) and its
+    /// payload's CRC holds: the cheap test before scoring every window.
+    func newestWindowSettles(key: WatermarkKey, falsePositiveRate: Double, bonferroniWindows: Int) -> Bool {
+        guard let window = windows.last else { return false }
+        let score = KeyScorer(key: key).score(window)
+        let p = WatermarkDetector.pValue(z: score.z, hypotheses: KeyScorer.hypothesesPerWindow)
+        return p * Double(max(1, bonferroniWindows)) <= falsePositiveRate && score.decoded.crcValid
     }
 
     /// Per-window diagnostics for benchmarks: the best pilot z-score and the hypothesis slot it came from.

@@ -41,11 +41,36 @@ public struct WatermarkDetector: Sendable {
     /// Whether a frame at `time` is needed.
     public func wantsFrame(at time: MediaTime) -> Bool { analyzer.wantsFrame(at: time) }
 
+    /// The sampling and windowing configuration.
+    public var configuration: WatermarkAnalyzer.Configuration { analyzer.configuration }
+
     /// Adds a frame (skipped unless wanted).
     /// - Returns: whether the frame was used.
     /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 px on a side.
     @discardableResult
     public mutating func add(_ frame: Frame) throws -> Bool { try analyzer.add(frame) }
+
+    /// Sequential early decision: the evidence of the windows closed so far, if it already shows the mark
+    /// present **and** its payload decoded, else `nil` (keep feeding frames).
+    ///
+    /// The p-value's Bonferroni factor is `plannedWindows` (the windows a full read would analyse), not
+    /// the windows seen so far, so stopping at the first settled window keeps the false-positive bound of
+    /// a full read: every window that could ever be tested is paid for. Only the newest closed window is
+    /// scored on each call (cheap), and the returned evidence covers the closed windows.
+    /// - Parameter plannedWindows: windows a full read of the requested span would analyse (at least 1).
+    public mutating func settledEvidence(plannedWindows: Int) -> WatermarkEvidence? {
+        let closed = analyzer.closedWindowCount
+        guard closed > checkedWindows else { return nil }
+        checkedWindows = closed
+        let analysis = analyzer.closedWindows()
+        let factor = max(plannedWindows, closed)
+        guard analysis.newestWindowSettles(key: key, falsePositiveRate: falsePositiveRate, bonferroniWindows: factor)
+        else { return nil }
+        let e = analysis.evidence(key: key, falsePositiveRate: falsePositiveRate, bonferroniWindows: factor)
+        return e.present && e.payload != nil ? e : nil
+    }
+
+    private var checkedWindows = 0
 
     /// Finishes and returns the evidence.
     public mutating func finish() -> WatermarkEvidence {
@@ -115,11 +140,15 @@ struct KeyScorer {
                            candidates: candidates)
     }
 
-    func evidence(windows: [WindowAnalysis], falsePositiveRate: Double, fingerprint: String) -> WatermarkEvidence {
+    /// - Parameter bonferroniWindows: windows paid for in the p-value (at least `windows.count`; more when a
+    ///   sequential read stops before analysing every planned window).
+    func evidence(windows: [WindowAnalysis], falsePositiveRate: Double, fingerprint: String,
+                  bonferroniWindows: Int = 0) -> WatermarkEvidence
+    {
         guard !windows.isEmpty else {
             return WatermarkEvidence(present: false, pValue: 1, threshold: falsePositiveRate, keyFingerprint: fingerprint)
         }
-        let windowCount = Double(windows.count)
+        let windowCount = Double(max(windows.count, bonferroniWindows))
         var segments: [WatermarkEvidence.Segment] = []
         var minP = 1.0
         var votes: [UInt64: Int] = [:]

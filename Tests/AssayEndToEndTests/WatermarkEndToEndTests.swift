@@ -1,0 +1,38 @@
+import AssayTestSupport
+import Foundation
+import Testing
+
+/// `assay watermark detect` on a labeled clip, through the built binary: by default it stops reading at
+/// the first 2 s window that yields the payload; `--all-windows` reads every window of the span.
+@Suite(.enabled(if: CLIEnvironment.built, "assay binary not built"))
+struct WatermarkEndToEndTests {
+    static func segments(_ json: Data) throws -> (present: Bool, payload: Int?, segments: Int) {
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let segments = object["segments"] as? [[String: Any]] ?? []
+        return (object["present"] as? Bool ?? false, (object["payload"] as? NSNumber)?.intValue, segments.count)
+    }
+
+    @Test func detectStopsAtTheFirstWindowWithThePayloadUnlessAskedForAll() throws {
+        let e = try CLIEnvironment()
+        let source = e.path("src.mp4"), labeled = e.path("labeled.mp4")
+        _ = try CLIEnvironment.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30,noise=alls=3:allf=t,format=yuv420p",
+                                       "-t", "4.5", "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", source])
+        let r = try e.run(["label", source, "-o", labeled, "--generator", "g", "--generator-version", "1",
+                           "--preset", "ultrafast", "--no-repository"])
+        try #require(r.status == 0, "\(r.stderrText)")
+
+        let quick = try e.run(["watermark", "detect", labeled, "--json"])
+        let all = try e.run(["watermark", "detect", labeled, "--json", "--all-windows"])
+        #expect(quick.status == 0 && all.status == 0, "\(quick.stderrText) \(all.stderrText)")
+        let q = try Self.segments(quick.stdout), a = try Self.segments(all.stdout)
+        #expect(q.present && a.present)
+        #expect(q.payload != nil && q.payload == a.payload)
+        #expect(q.segments == 1, "stopped after the first window")
+        #expect(a.segments == 3, "4.5 s read in 2 s windows")
+
+        // An unmarked clip is read to the end of the span either way: nothing settles early.
+        let unmarked = try e.run(["watermark", "detect", source, "--json"])
+        #expect(unmarked.status == 3)
+        #expect(try Self.segments(unmarked.stdout).segments == 3)
+    }
+}

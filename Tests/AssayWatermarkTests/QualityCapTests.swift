@@ -77,23 +77,44 @@ struct QualityCapTests {
         #expect(ssim(flat.luma, marked.luma) >= 0.995)
     }
 
-    @Test("the cap leaves textured frames alone: the mark's RMS on texture is the uncapped amplitude")
-    func capOnlyActsOnFlatFrames() throws {
+    /// Strong texture: uniform noise over 40...215 (local variance about 2,500).
+    static func noisyFrame(width: Int, height: Int, seed: UInt64) throws -> Frame {
+        var rng = SeededGenerator(seed: seed)
+        var frame = try Frame(width: width, height: height, y: 128)
+        for i in 0..<frame.luma.samples.count { frame.luma.samples[i] = UInt8(40 + Int(rng.next() % 176)) }
+        return frame
+    }
+
+    @Test("the cap leaves strongly textured frames alone and lowers only the flat half of a half-flat frame")
+    func capOnlyActsWhereNeeded() throws {
         var embedder = try WatermarkEmbedder(key: testKey(34), payload: 0x55)
-        let textured = try syntheticFrames(width: 384, height: 256, count: 1)[0]
-        let flat = try Self.flatFrame(width: 384, height: 256, seed: 4)
-        func rms(_ original: Frame) throws -> Double {
+        let w = 384, h = 256
+        let textured = try Self.noisyFrame(width: w, height: h, seed: 5)
+        let flat = try Self.flatFrame(width: w, height: h, seed: 4)
+        // Left half textured, right half flat.
+        var half = textured
+        for y in 0..<h { for x in (w / 2)..<w { half.luma.samples[y * w + x] = flat.luma.samples[y * w + x] } }
+        func rms(_ original: Frame, columns: Range<Int>) throws -> Double {
             var marked = original
             try embedder.embed(&marked)
             var total = 0.0
-            for (a, b) in zip(original.luma.samples, marked.luma.samples) {
-                let d = Double(Int(a) - Int(b))
-                total += d * d
+            for y in 16..<(h - 16) {
+                for x in columns {
+                    let d = Double(Int(original.luma.samples[y * w + x]) - Int(marked.luma.samples[y * w + x]))
+                    total += d * d
+                }
             }
-            return (total / Double(original.luma.samples.count)).squareRoot()
+            return (total / Double((h - 32) * columns.count)).squareRoot()
         }
-        let onTexture = try rms(textured), onFlat = try rms(flat)
-        #expect(onTexture > 0.8 && onTexture < 1.2)  // about 0.95 grey levels RMS
-        #expect(onFlat < 0.8 * onTexture)  // capped
+        let full = try rms(textured, columns: 16..<(w / 2 - 16))
+        let halfTextured = try rms(half, columns: 16..<(w / 2 - 16))
+        let halfFlat = try rms(half, columns: (w / 2 + 16)..<(w - 16))
+        // Uncapped: the texture mask's level there (about 1 grey level RMS); the textured half keeps it.
+        #expect(full > 0.7)
+        #expect(halfTextured >= 0.9 * full)  // not lowered (the texture mask even raises it next to flat content)
+        #expect(halfFlat < 0.6 * halfTextured)
+        var marked = half
+        try embedder.embed(&marked)
+        #expect(ssim(half.luma, marked.luma) >= 0.995)
     }
 }

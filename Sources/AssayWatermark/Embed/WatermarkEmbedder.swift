@@ -199,56 +199,57 @@ struct PatternCache: Sendable {
         }
         let mask = Self.mask(activity: activity, variance: variance, mean: mean, blocksWide: bw, blocksHigh: bh,
                              amplitude: amplitude, localFraction: localFraction)
-        // Column interpolation tables (block-centre bilinear).
-        let half = bs / 2
-        var cx0 = [Int32](repeating: 0, count: w)
-        var cx1 = [Int32](repeating: 0, count: w)
+        Self.addMark(to: &samples, pattern: pattern, mask: mask, width: w, height: h)
+    }
+
+    /// Adds `pattern * mask * brightness` to the luma, with the block mask bilinear between block centres.
+    ///
+    /// Per row, the vertical interpolation is done once per block column; along the row the mask is then linear in
+    /// the column fraction, `(A + cf * B) >> 16`, which is exactly the per-pixel bilinear formula rearranged (the
+    /// same integers, so the same output). The brightness term is computed, not looked up, so the pixel loop has no
+    /// gathers and vectorises.
+    static func addMark(to samples: inout [UInt8], pattern: [Int16], mask: [Int32], width w: Int, height h: Int) {
+        let bs = block, half = bs / 2
+        let bw = (w + bs - 1) / bs, bh = (h + bs - 1) / bs
+        // Column fraction (1/256) and the first column of each block column's run (block-centre bilinear).
         var cfx = [Int32](repeating: 0, count: w)
-        for x in 0..<w {
+        var runStart = [Int](repeating: w, count: bw + 1)
+        for x in stride(from: w - 1, through: 0, by: -1) {
             let p = x < half ? 0 : min(bw - 1, (x - half) / bs)
             let q = min(bw - 1, p + 1)
             let f = x < half ? 0 : min(bs, (x - half) - p * bs)
-            cx0[x] = Int32(p)
-            cx1[x] = Int32(q)
             cfx[x] = Int32(p == q ? 0 : f * 256 / bs)
+            runStart[p] = x
+        }
+        for p in stride(from: bw - 1, through: 0, by: -1) where runStart[p] > runStart[p + 1] {
+            runStart[p] = runStart[p + 1]  // empty run
         }
         samples.withUnsafeMutableBufferPointer { sb in
             pattern.withUnsafeBufferPointer { pb in
                 mask.withUnsafeBufferPointer { mb in
-                    Self.brightness.withUnsafeBufferPointer { lb in
-                        cx0.withUnsafeBufferPointer { c0b in
-                            cx1.withUnsafeBufferPointer { c1b in
-                                cfx.withUnsafeBufferPointer { cfb in
-                                    nonisolated(unsafe) let s = sb.baseAddress!
-                                    nonisolated(unsafe) let pat = pb.baseAddress!
-                                    nonisolated(unsafe) let mk = mb.baseAddress!
-                                    nonisolated(unsafe) let lut = lb.baseAddress!
-                                    nonisolated(unsafe) let c0 = c0b.baseAddress!
-                                    nonisolated(unsafe) let c1 = c1b.baseAddress!
-                                    nonisolated(unsafe) let cf = cfb.baseAddress!
-                                    Self.parallelRows(h) { yStart, yEnd in
-                                        let rm = UnsafeMutablePointer<Int32>.allocate(capacity: w)
-                                        defer { rm.deallocate() }
-                                        for y in yStart..<yEnd {
-                                            let p = y < half ? 0 : min(bh - 1, (y - half) / bs)
-                                            let q = min(bh - 1, p + 1)
-                                            let fy = Int32(p == q || y < half ? 0 : min(bs, (y - half) - p * bs) * 256 / bs)
-                                            let r0 = mk + p * bw, r1 = mk + q * bw
-                                            for x in 0..<w {
-                                                let i0 = Int(c0[x]), i1 = Int(c1[x])
-                                                let a = r0[i0] &* 256 &+ cf[x] &* (r0[i1] &- r0[i0])
-                                                let b = r1[i0] &* 256 &+ cf[x] &* (r1[i1] &- r1[i0])
-                                                rm[x] = (a &* 256 &+ fy &* (b &- a)) >> 16  // 1/256 units
-                                            }
-                                            let row = s + y * w, prow = pat + y * w
-                                            for x in 0..<w {
-                                                let luma = Int32(row[x])
-                                                // pattern (1/64) * mask (1/256) * brightness (1/256) -> >> 22
-                                                let d = (Int32(prow[x]) &* rm[x] &* lut[Int(luma)] &+ (1 << 21)) >> 22
-                                                row[x] = UInt8(truncatingIfNeeded: max(0, min(255, luma &+ d)))
-                                            }
-                                        }
+                    cfx.withUnsafeBufferPointer { cfb in
+                        runStart.withUnsafeBufferPointer { rsb in
+                            nonisolated(unsafe) let s = sb.baseAddress!
+                            nonisolated(unsafe) let pat = pb.baseAddress!
+                            nonisolated(unsafe) let mk = mb.baseAddress!
+                            nonisolated(unsafe) let cf = cfb.baseAddress!
+                            nonisolated(unsafe) let runs = rsb.baseAddress!
+                            parallelRows(h) { yStart, yEnd in
+                                let rm = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+                                defer { rm.deallocate() }
+                                for y in yStart..<yEnd {
+                                    let p = y < half ? 0 : min(bh - 1, (y - half) / bs)
+                                    let q = min(bh - 1, p + 1)
+                                    let fy = Int32(p == q || y < half ? 0 : min(bs, (y - half) - p * bs) * 256 / bs)
+                                    let r0 = mk + p * bw, r1 = mk + q * bw
+                                    for c in 0..<bw {
+                                        let c1 = min(bw - 1, c + 1)
+                                        let d0 = r0[c1] &- r0[c], d1 = r1[c1] &- r1[c]
+                                        let a = 65536 &* r0[c] &+ 256 &* fy &* (r1[c] &- r0[c])
+                                        let b = 256 &* d0 &+ fy &* (d1 &- d0)
+                                        for x in runs[c]..<runs[c + 1] { rm[x] = (a &+ cf[x] &* b) >> 16 }
                                     }
+                                    markRow(s + y * w, pat + y * w, rm, count: w)
                                 }
                             }
                         }
@@ -258,57 +259,98 @@ struct PatternCache: Sendable {
         }
     }
 
-    /// Per 8x8 block, in one pass: the mean absolute gradient (right and down neighbours, inside the frame), and
-    /// the mean and variance of the samples.
+    /// One row: `Y' = clamp(Y + (pattern * mask * brightness(Y) + 2^21) >> 22)` (1/64, 1/256, 1/256 units).
     @inline(__always)
+    static func markRow(_ row: UnsafeMutablePointer<UInt8>, _ prow: UnsafePointer<Int16>, _ rm: UnsafePointer<Int32>,
+                        count: Int)
+    {
+        for x in 0..<count {
+            let luma = Int32(row[x])
+            let d = (Int32(prow[x]) &* rm[x] &* brightnessValue(luma) &+ (1 << 21)) >> 22
+            row[x] = UInt8(truncatingIfNeeded: max(0, min(255, luma &+ d)))
+        }
+    }
+
+    /// ``brightness`` computed without a table (equal for every `y` in 0...255, checked by a test):
+    /// `round(t * 32 / 3)` with `t` the distance from 16 or 245, clipped to 51...256 (0.2...1).
+    @inline(__always)
+    static func brightnessValue(_ y: Int32) -> Int32 {
+        let lo = max(0, min(24, y &- 16)), hi = max(0, min(24, 245 &- y))
+        // floor((64 t + 3) / 6) for 0 <= t <= 24, by multiply and shift.
+        let fl = ((lo &* 64 &+ 3) &* 10923) >> 16, fh = ((hi &* 64 &+ 3) &* 10923) >> 16
+        return max(51, min(fl, fh))
+    }
+
+    /// Per 8x8 block: the mean absolute gradient (right and down neighbours, inside the frame), the mean, and the
+    /// variance of each 4x4 quadrant.
+    ///
+    /// Memory order: each half block row (4 lines) is summed down the columns first (contiguous, vectorised), then
+    /// across each quadrant's 4 columns. The sums are integers, so the order does not change the result.
     static func blockStatistics(_ s: UnsafePointer<UInt8>, _ act: UnsafeMutablePointer<Float>,
                                 _ mn: UnsafeMutablePointer<Float>, _ vr: UnsafeMutablePointer<Float>,
                                 width w: Int, height h: Int, blocksWide bw: Int, blockRows: Range<Int>)
     {
-        let bs = block
+        let bs = block, hb = bs / 2
+        let colSum = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+        let colSquares = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+        let colGradient = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+        defer {
+            colSum.deallocate()
+            colSquares.deallocate()
+            colGradient.deallocate()
+        }
+        // Per block of the current block row: gradient, and sum and squares per quadrant.
+        var gradient = [Int32](repeating: 0, count: bw)
+        var quadSum = [Int32](repeating: 0, count: 4 * bw)
+        var quadSquares = [Int32](repeating: 0, count: 4 * bw)
         for by in blockRows {
             let yStart = by * bs, yEnd = min(h, yStart + bs)
-            for bx in 0..<bw {
-                let xStart = bx * bs, xEnd = min(w, xStart + bs)
-                let xGradientEnd = min(w - 1, xEnd)
-                var gradient: Int32 = 0, total: Int32 = 0
-                // Sums and squares per 4x4 quadrant (SSIM's window is about that size).
-                var qs: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0), qq: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
-                let xMid = min(xEnd, xStart + bs / 2)
-                for y in yStart..<yEnd {
+            let yMid = min(yEnd, yStart + hb)
+            for i in 0..<bw { gradient[i] = 0 }
+            for i in 0..<(4 * bw) {
+                quadSum[i] = 0
+                quadSquares[i] = 0
+            }
+            for (part, lines) in [(0, yStart..<yMid), (1, yMid..<yEnd)] where !lines.isEmpty {
+                colSum.initialize(repeating: 0, count: w)
+                colSquares.initialize(repeating: 0, count: w)
+                colGradient.initialize(repeating: 0, count: w)
+                for y in lines {
                     let row = s + y * w
-                    if y < h - 1 {
-                        for x in xStart..<xGradientEnd {
-                            let c = Int32(row[x])
-                            gradient &+= abs(c &- Int32(row[x + 1])) &+ abs(c &- Int32(row[w + x]))
-                        }
-                    }
-                    var sl: Int32 = 0, ql: Int32 = 0, sr: Int32 = 0, qr: Int32 = 0
+                    Self.accumulateRow(row, colSum, colSquares, count: w)
+                    if y < h - 1 { Self.accumulateGradient(row, rowStride: w, colGradient, count: w - 1) }
+                }
+                for bx in 0..<bw {
+                    let xStart = bx * bs, xEnd = min(w, xStart + bs), xMid = min(xEnd, xStart + hb)
+                    var g: Int32 = 0, sl: Int32 = 0, ql: Int32 = 0, sr: Int32 = 0, qr: Int32 = 0
                     for x in xStart..<xMid {
-                        let c = Int32(row[x])
-                        sl &+= c
-                        ql &+= c &* c
+                        sl &+= colSum[x]
+                        ql &+= colSquares[x]
+                        g &+= colGradient[x]
                     }
                     for x in xMid..<xEnd {
-                        let c = Int32(row[x])
-                        sr &+= c
-                        qr &+= c &* c
+                        sr &+= colSum[x]
+                        qr &+= colSquares[x]
+                        g &+= colGradient[x]
                     }
-                    if y - yStart < bs / 2 {
-                        qs.0 &+= sl; qq.0 &+= ql; qs.1 &+= sr; qq.1 &+= qr
-                    } else {
-                        qs.2 &+= sl; qq.2 &+= ql; qs.3 &+= sr; qq.3 &+= qr
-                    }
+                    gradient[bx] &+= g
+                    quadSum[4 * bx + 2 * part] = sl
+                    quadSquares[4 * bx + 2 * part] = ql
+                    quadSum[4 * bx + 2 * part + 1] = sr
+                    quadSquares[4 * bx + 2 * part + 1] = qr
                 }
-                total = qs.0 &+ qs.1 &+ qs.2 &+ qs.3
-                let gradientCount = (xGradientEnd - xStart) * (min(h - 1, yEnd) - yStart)
-                act[by * bw + bx] = gradientCount > 0 ? Float(gradient) / Float(gradientCount) : 0
+            }
+            for bx in 0..<bw {
+                let xStart = bx * bs, xEnd = min(w, xStart + bs), xMid = min(xEnd, xStart + hb)
+                let gradientCount = (min(w - 1, xEnd) - xStart) * (min(h - 1, yEnd) - yStart)
+                act[by * bw + bx] = gradientCount > 0 ? Float(gradient[bx]) / Float(gradientCount) : 0
+                let q = 4 * bx
+                let total = quadSum[q] &+ quadSum[q + 1] &+ quadSum[q + 2] &+ quadSum[q + 3]
+                let squares = quadSquares[q] &+ quadSquares[q + 1] &+ quadSquares[q + 2] &+ quadSquares[q + 3]
                 let count = Float((xEnd - xStart) * (yEnd - yStart))
                 let m = Float(total) / count
                 mn[by * bw + bx] = m
-                let squares = qq.0 &+ qq.1 &+ qq.2 &+ qq.3
                 let whole = max(0, Float(squares) / count - m * m)
-                let yMid = min(yEnd, yStart + bs / 2)
                 let widths = (xMid - xStart, xEnd - xMid), heights = (yMid - yStart, yEnd - yMid)
                 func quadrant(_ sum: Int32, _ sq: Int32, _ n: Int) -> Float {
                     guard n > 0 else { return whole }
@@ -316,11 +358,34 @@ struct PatternCache: Sendable {
                     return max(0, Float(sq) / Float(n) - mq * mq)
                 }
                 let base = 4 * (by * bw + bx)
-                vr[base] = quadrant(qs.0, qq.0, widths.0 * heights.0)
-                vr[base + 1] = quadrant(qs.1, qq.1, widths.1 * heights.0)
-                vr[base + 2] = quadrant(qs.2, qq.2, widths.0 * heights.1)
-                vr[base + 3] = quadrant(qs.3, qq.3, widths.1 * heights.1)
+                vr[base] = quadrant(quadSum[q], quadSquares[q], widths.0 * heights.0)
+                vr[base + 1] = quadrant(quadSum[q + 1], quadSquares[q + 1], widths.1 * heights.0)
+                vr[base + 2] = quadrant(quadSum[q + 2], quadSquares[q + 2], widths.0 * heights.1)
+                vr[base + 3] = quadrant(quadSum[q + 3], quadSquares[q + 3], widths.1 * heights.1)
             }
+        }
+    }
+
+    /// Adds a row's samples and squares to the column sums.
+    @inline(__always)
+    static func accumulateRow(_ row: UnsafePointer<UInt8>, _ sum: UnsafeMutablePointer<Int32>,
+                              _ squares: UnsafeMutablePointer<Int32>, count: Int)
+    {
+        for x in 0..<count {
+            let c = Int32(row[x])
+            sum[x] &+= c
+            squares[x] &+= c &* c
+        }
+    }
+
+    /// Adds `|Y(x) - Y(x+1)| + |Y(x) - Y(x, y+1)|` for `x < count` to the column gradient sums.
+    @inline(__always)
+    static func accumulateGradient(_ row: UnsafePointer<UInt8>, rowStride w: Int, _ gradient: UnsafeMutablePointer<Int32>,
+                                   count: Int)
+    {
+        for x in 0..<count {
+            let c = Int32(row[x])
+            gradient[x] &+= abs(c &- Int32(row[x + 1])) &+ abs(c &- Int32(row[w + x]))
         }
     }
 

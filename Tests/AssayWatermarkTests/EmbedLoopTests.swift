@@ -13,18 +13,16 @@ struct EmbedLoopTests {
         }
     }
 
-    /// Per-pixel reference: block statistics by direct loops, the same mask function, bilinear mask per pixel,
+    /// Per-pixel reference: block gradient by direct loops, the same mask function, bilinear mask per pixel,
     /// brightness from the table.
     static func reference(_ cache: PatternCache, _ input: [UInt8]) -> [UInt8] {
         let w = cache.width, h = cache.height, bs = PatternCache.block, half = bs / 2
         let bw = (w + bs - 1) / bs, bh = (h + bs - 1) / bs
         var activity = [Float](repeating: 0, count: bw * bh)
-        var variance = [Float](repeating: 0, count: 4 * bw * bh)
-        var mean = [Float](repeating: 0, count: bw * bh)
         for by in 0..<bh {
             for bx in 0..<bw {
                 let x0 = bx * bs, x1 = min(w, x0 + bs), y0 = by * bs, y1 = min(h, y0 + bs)
-                var g = 0, n = 0, total = 0, squares = 0
+                var g = 0, n = 0
                 for y in y0..<min(h - 1, y1) {
                     for x in x0..<min(w - 1, x1) {
                         let c = Int(input[y * w + x])
@@ -32,24 +30,10 @@ struct EmbedLoopTests {
                         n += 1
                     }
                 }
-                for y in y0..<y1 { for x in x0..<x1 { total += Int(input[y * w + x]); squares += Int(input[y * w + x]) * Int(input[y * w + x]) } }
                 activity[by * bw + bx] = n > 0 ? Float(g) / Float(n) : 0
-                let count = Float((x1 - x0) * (y1 - y0))
-                let m = Float(total) / count
-                mean[by * bw + bx] = m
-                let whole = max(0, Float(squares) / count - m * m)
-                let xm = min(x1, x0 + half), ym = min(y1, y0 + half)
-                for (j, (xs, ys)) in [(x0..<xm, y0..<ym), (xm..<x1, y0..<ym), (x0..<xm, ym..<y1), (xm..<x1, ym..<y1)].enumerated() {
-                    var t = 0, q = 0
-                    for y in ys { for x in xs { t += Int(input[y * w + x]); q += Int(input[y * w + x]) * Int(input[y * w + x]) } }
-                    let k = xs.count * ys.count
-                    let mq = Float(t) / Float(max(1, k))
-                    variance[4 * (by * bw + bx) + j] = k > 0 ? max(0, Float(q) / Float(k) - mq * mq) : whole
-                }
             }
         }
-        let mask = PatternCache.mask(activity: activity, variance: variance, mean: mean, blocksWide: bw, blocksHigh: bh,
-                                     amplitude: cache.amplitude, localFraction: cache.localFraction)
+        let mask = PatternCache.mask(activity: activity, blocksWide: bw, blocksHigh: bh)
         func axis(_ i: Int, _ blocks: Int) -> (Int, Int, Int32) {
             let p = i < half ? 0 : min(blocks - 1, (i - half) / bs)
             let q = min(blocks - 1, p + 1)
@@ -81,7 +65,7 @@ struct EmbedLoopTests {
         let cache = PatternCache(tile: tile, width: w, height: h, amplitude: Float(WatermarkEmbedder.baseAmplitude))
         let textured = try syntheticFrames(width: w, height: h, count: 1)[0].luma.samples
         var rng = SeededGenerator(seed: 9)
-        // Flat grey with light noise on the right half, near-black on the bottom: the cap and brightness act.
+        // Flat grey with light noise on the right half, near-black on the bottom: the mask and brightness vary.
         var mixed = textured
         for y in 0..<h {
             for x in 0..<w where x >= w / 2 || y >= h / 2 {

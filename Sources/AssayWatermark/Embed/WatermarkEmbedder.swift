@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import AssayCore
 import Dispatch
 
@@ -96,13 +91,9 @@ struct PatternCache: Sendable {
         return Int32((lo * hi * 256).rounded())
     }
 
-    /// Amplitude (grey levels RMS of the unit tile) before masking.
-    let amplitude: Float
-
     init(tile: [Float], width: Int, height: Int, amplitude: Float) {
         self.width = width
         self.height = height
-        self.amplitude = amplitude
         let n = TileGeometry.size
         let period = TileGeometry.period(width: width, height: height)
         let step = Double(n) / period
@@ -137,41 +128,6 @@ struct PatternCache: Sendable {
             }
         }
         pattern = out
-        localFraction = Self.localVarianceFraction(out, width: width, height: height)
-    }
-
-    /// Fraction of the pattern's energy that SSIM's 11-tap Gaussian window (sigma 1.5) sees as local variance:
-    /// `1 - |G * p|^2 / |p|^2`. The rest varies too slowly to register in SSIM.
-    let localFraction: Float
-
-    static func localVarianceFraction(_ p: [Int16], width w: Int, height h: Int) -> Float {
-        let taps: [Float] = {
-            let raw: [Float] = (-5...5).map { (k: Int) -> Float in Float(exp(-Double(k * k) / 4.5)) }
-            let s = raw.reduce(0, +)
-            return raw.map { $0 / s }
-        }()
-        // Sample a band of rows (at most 96) to keep this cheap at 4K.
-        let y0 = max(0, h / 2 - 48), y1 = min(h, y0 + 96)
-        guard y1 - y0 > 10, w > 10 else { return 1 }
-        var horizontal = [Float](repeating: 0, count: (y1 - y0) * w)
-        for y in y0..<y1 {
-            for x in 0..<w {
-                var acc: Float = 0
-                for k in -5...5 { acc += taps[k + 5] * Float(p[y * w + min(w - 1, max(0, x + k))]) }
-                horizontal[(y - y0) * w + x] = acc
-            }
-        }
-        var total = 0.0, smooth = 0.0
-        for y in (y0 + 5)..<(y1 - 5) {
-            for x in 5..<(w - 5) {
-                var acc: Float = 0
-                for k in -5...5 { acc += taps[k + 5] * horizontal[(y - y0 + k) * w + x] }
-                let v = Double(p[y * w + x])
-                total += v * v
-                smooth += Double(acc * acc)
-            }
-        }
-        return total > 0 ? Float(max(0, min(1, 1 - smooth / total))) : 1
     }
 
     /// Texture mask on a block grid (1/256 units, mean square about 1), then bilinear per pixel.
@@ -179,26 +135,16 @@ struct PatternCache: Sendable {
         let w = width, h = height, bs = Self.block
         let bw = (w + bs - 1) / bs, bh = (h + bs - 1) / bs
         var activity = [Float](repeating: 0, count: bw * bh)
-        var variance = [Float](repeating: 0, count: 4 * bw * bh)
-        var mean = [Float](repeating: 0, count: bw * bh)
         samples.withUnsafeBufferPointer { sb in
             activity.withUnsafeMutableBufferPointer { ab in
-                variance.withUnsafeMutableBufferPointer { vb in
-                    mean.withUnsafeMutableBufferPointer { mb in
-                        nonisolated(unsafe) let s = sb.baseAddress!
-                        nonisolated(unsafe) let act = ab.baseAddress!
-                        nonisolated(unsafe) let vr = vb.baseAddress!
-                        nonisolated(unsafe) let mn = mb.baseAddress!
-                        Self.parallelRows(bh) { byStart, byEnd in
-                            Self.blockStatistics(s, act, mn, vr, width: w, height: h, blocksWide: bw,
-                                                 blockRows: byStart..<byEnd)
-                        }
-                    }
+                nonisolated(unsafe) let s = sb.baseAddress!
+                nonisolated(unsafe) let act = ab.baseAddress!
+                Self.parallelRows(bh) { byStart, byEnd in
+                    Self.blockActivity(s, act, width: w, height: h, blocksWide: bw, blockRows: byStart..<byEnd)
                 }
             }
         }
-        let mask = Self.mask(activity: activity, variance: variance, mean: mean, blocksWide: bw, blocksHigh: bh,
-                             amplitude: amplitude, localFraction: localFraction)
+        let mask = Self.mask(activity: activity, blocksWide: bw, blocksHigh: bh)
         Self.addMark(to: &samples, pattern: pattern, mask: mask, width: w, height: h)
     }
 
@@ -281,100 +227,35 @@ struct PatternCache: Sendable {
         return max(51, min(fl, fh))
     }
 
-    /// Per 8x8 block: the mean absolute gradient (right and down neighbours, inside the frame), the mean, and the
-    /// variance of each 4x4 quadrant.
+    /// Mean absolute gradient (right and down neighbours, inside the frame) per 8x8 block, for a range of block rows.
     ///
-    /// Memory order: each half block row (4 lines) is summed down the columns first (contiguous, vectorised), then
-    /// across each quadrant's 4 columns. The sums are integers, so the order does not change the result.
-    static func blockStatistics(_ s: UnsafePointer<UInt8>, _ act: UnsafeMutablePointer<Float>,
-                                _ mn: UnsafeMutablePointer<Float>, _ vr: UnsafeMutablePointer<Float>,
-                                width w: Int, height h: Int, blocksWide bw: Int, blockRows: Range<Int>)
+    /// Memory order: the 8 lines of a block row are summed down the columns first (contiguous, vectorised), then
+    /// across each block's columns. The sums are integers, so the order does not change the result.
+    static func blockActivity(_ s: UnsafePointer<UInt8>, _ act: UnsafeMutablePointer<Float>, width w: Int, height h: Int,
+                              blocksWide bw: Int, blockRows: Range<Int>)
     {
-        let bs = block, hb = bs / 2
-        let colSum = UnsafeMutablePointer<Int32>.allocate(capacity: w)
-        let colSquares = UnsafeMutablePointer<Int32>.allocate(capacity: w)
-        let colGradient = UnsafeMutablePointer<Int32>.allocate(capacity: w)
-        defer {
-            colSum.deallocate()
-            colSquares.deallocate()
-            colGradient.deallocate()
-        }
-        // Per block of the current block row: gradient, and sum and squares per quadrant.
-        var gradient = [Int32](repeating: 0, count: bw)
-        var quadSum = [Int32](repeating: 0, count: 4 * bw)
-        var quadSquares = [Int32](repeating: 0, count: 4 * bw)
+        let bs = block
+        let column = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+        defer { column.deallocate() }
         for by in blockRows {
-            let yStart = by * bs, yEnd = min(h, yStart + bs)
-            let yMid = min(yEnd, yStart + hb)
-            for i in 0..<bw { gradient[i] = 0 }
-            for i in 0..<(4 * bw) {
-                quadSum[i] = 0
-                quadSquares[i] = 0
-            }
-            for (part, lines) in [(0, yStart..<yMid), (1, yMid..<yEnd)] where !lines.isEmpty {
-                colSum.initialize(repeating: 0, count: w)
-                colSquares.initialize(repeating: 0, count: w)
-                colGradient.initialize(repeating: 0, count: w)
-                for y in lines {
-                    let row = s + y * w
-                    Self.accumulateRow(row, colSum, colSquares, count: w)
-                    if y < h - 1 { Self.accumulateGradient(row, rowStride: w, colGradient, count: w - 1) }
-                }
-                for bx in 0..<bw {
-                    let xStart = bx * bs, xEnd = min(w, xStart + bs), xMid = min(xEnd, xStart + hb)
-                    var g: Int32 = 0, sl: Int32 = 0, ql: Int32 = 0, sr: Int32 = 0, qr: Int32 = 0
-                    for x in xStart..<xMid {
-                        sl &+= colSum[x]
-                        ql &+= colSquares[x]
-                        g &+= colGradient[x]
-                    }
-                    for x in xMid..<xEnd {
-                        sr &+= colSum[x]
-                        qr &+= colSquares[x]
-                        g &+= colGradient[x]
-                    }
-                    gradient[bx] &+= g
-                    quadSum[4 * bx + 2 * part] = sl
-                    quadSquares[4 * bx + 2 * part] = ql
-                    quadSum[4 * bx + 2 * part + 1] = sr
-                    quadSquares[4 * bx + 2 * part + 1] = qr
-                }
+            let yStart = by * bs, yEnd = min(h - 1, yStart + bs)
+            column.initialize(repeating: 0, count: w)
+            var y = yStart
+            while y < yEnd {
+                accumulateGradient(s + y * w, rowStride: w, column, count: w - 1)
+                y += 1
             }
             for bx in 0..<bw {
-                let xStart = bx * bs, xEnd = min(w, xStart + bs), xMid = min(xEnd, xStart + hb)
-                let gradientCount = (min(w - 1, xEnd) - xStart) * (min(h - 1, yEnd) - yStart)
-                act[by * bw + bx] = gradientCount > 0 ? Float(gradient[bx]) / Float(gradientCount) : 0
-                let q = 4 * bx
-                let total = quadSum[q] &+ quadSum[q + 1] &+ quadSum[q + 2] &+ quadSum[q + 3]
-                let squares = quadSquares[q] &+ quadSquares[q + 1] &+ quadSquares[q + 2] &+ quadSquares[q + 3]
-                let count = Float((xEnd - xStart) * (yEnd - yStart))
-                let m = Float(total) / count
-                mn[by * bw + bx] = m
-                let whole = max(0, Float(squares) / count - m * m)
-                let widths = (xMid - xStart, xEnd - xMid), heights = (yMid - yStart, yEnd - yMid)
-                func quadrant(_ sum: Int32, _ sq: Int32, _ n: Int) -> Float {
-                    guard n > 0 else { return whole }
-                    let mq = Float(sum) / Float(n)
-                    return max(0, Float(sq) / Float(n) - mq * mq)
+                let xStart = bx * bs, xEnd = min(w - 1, xStart + bs)
+                var total: Int32 = 0
+                var x = xStart
+                while x < xEnd {
+                    total &+= column[x]
+                    x += 1
                 }
-                let base = 4 * (by * bw + bx)
-                vr[base] = quadrant(quadSum[q], quadSquares[q], widths.0 * heights.0)
-                vr[base + 1] = quadrant(quadSum[q + 1], quadSquares[q + 1], widths.1 * heights.0)
-                vr[base + 2] = quadrant(quadSum[q + 2], quadSquares[q + 2], widths.0 * heights.1)
-                vr[base + 3] = quadrant(quadSum[q + 3], quadSquares[q + 3], widths.1 * heights.1)
+                let count = (xEnd - xStart) * (yEnd - yStart)
+                act[by * bw + bx] = count > 0 ? Float(total) / Float(count) : 0
             }
-        }
-    }
-
-    /// Adds a row's samples and squares to the column sums.
-    @inline(__always)
-    static func accumulateRow(_ row: UnsafePointer<UInt8>, _ sum: UnsafeMutablePointer<Int32>,
-                              _ squares: UnsafeMutablePointer<Int32>, count: Int)
-    {
-        for x in 0..<count {
-            let c = Int32(row[x])
-            sum[x] &+= c
-            squares[x] &+= c &* c
         }
     }
 
@@ -389,74 +270,8 @@ struct PatternCache: Sendable {
         }
     }
 
-    /// SSIM's C2 constant for 8-bit video ((0.03 * 255)^2).
-    static let c2: Float = 58.5225
-    /// Largest predicted mean SSIM-Y loss of the mark in one frame. The prediction (see ``mask(activity:variance:mean:
-    /// blocksWide:blocksHigh:amplitude:localFraction:)``) overstates the measured loss by 10-25 % on the clip set, so
-    /// the measured SSIM-Y stays at or above 0.995.
-    static let ssimBudget: Float = 0.0045
-
-    /// Local variance that the mark adds in SSIM's window when its continuous amplitude has variance `a2`
-    /// (grey levels squared): the pattern's share `f * a2` plus the error of rounding to 8 bits, which is white
-    /// (`a2` for tiny marks, 1/12 once the mark spans several levels).
-    @inline(__always)
-    static func markVariance(_ a2: Float, localFraction f: Float) -> Float {
-        f * a2 + (1 - exp(-12 * a2)) / 12
-    }
-
-    /// The per-block mask (1/256 units): the texture mask, with the SSIM cap applied.
-    ///
-    /// For `Y' = Y + s` with `s` independent of `Y`, SSIM's structure term in a window is
-    /// `(2 var + C2) / (2 var + C2 + v)`, with `var` the host's local variance and `v` the mark's (``markVariance``).
-    /// The predicted loss of a block is the mean of that loss over its four 4x4 quadrants (SSIM's window is about
-    /// that size, and an 8x8 block's variance overstates a smooth ramp's). When the frame's mean predicted loss
-    /// exceeds ``ssimBudget``, the cap water-fills: it finds the level `L` such that clipping every block's loss at
-    /// `L` meets the budget, and lowers only the blocks above `L` (flat and dark ones). Textured blocks keep their
-    /// full amplitude, which keeps far more mark energy than scaling the whole frame (v2's cap).
-    static func mask(activity: [Float], variance: [Float], mean: [Float], blocksWide bw: Int, blocksHigh bh: Int,
-                     amplitude: Float, localFraction: Float) -> [Int32]
-    {
-        var m = gradientMask(activity: activity, blocksWide: bw, blocksHigh: bh)
-        let f = localFraction
-        var a2 = [Float](repeating: 0, count: m.count)
-        var d = [Float](repeating: 0, count: m.count)
-        var li = [Float](repeating: 0, count: m.count)
-        var loss: Float = 0
-        for i in 0..<m.count {
-            let b = Float(brightness[Int(max(0, min(255, mean[i])))]) / 256
-            a2[i] = amplitude * amplitude * m[i] * m[i] * b * b
-            let v = markVariance(a2[i], localFraction: f)
-            var l: Float = 0
-            for j in 0..<4 { l += v / (2 * variance[4 * i + j] + c2 + v) }
-            li[i] = l / 4
-            // The single 2 var + C2 that gives the same loss at this v (used to solve for the capped v).
-            d[i] = v > 0 ? v / li[i] - v : c2
-            loss += li[i]
-        }
-        loss /= Float(m.count)
-        guard loss > ssimBudget else { return m.map { Int32(($0 * 256).rounded()) } }
-        var lo: Float = 0, hi: Float = 1
-        for _ in 0..<30 {
-            let level = (lo + hi) / 2
-            var total: Float = 0
-            for i in 0..<m.count { total += min(level, li[i]) }
-            if total / Float(m.count) > ssimBudget { hi = level } else { lo = level }
-        }
-        for i in 0..<m.count where a2[i] > 0 && li[i] > lo {
-            let target = lo * d[i] / (1 - lo)
-            // Solve markVariance(x) = target (increasing, concave): Newton from below.
-            var x = min(a2[i], target / (f + 1))
-            for _ in 0..<6 {
-                let e = exp(-12 * x)
-                x = max(0, x - (f * x + (1 - e) / 12 - target) / (f + e))
-            }
-            m[i] *= min(1, (x / a2[i]).squareRoot())
-        }
-        return m.map { Int32(($0 * 256).rounded()) }
-    }
-
     /// Smooths block activity (3x3) and maps it to the mild mask, normalised to mean square 1.
-    static func gradientMask(activity: [Float], blocksWide bw: Int, blocksHigh bh: Int) -> [Float] {
+    static func mask(activity: [Float], blocksWide bw: Int, blocksHigh bh: Int) -> [Int32] {
         var smooth = [Float](repeating: 0, count: bw * bh)
         var mean: Float = 0
         for by in 0..<bh {
@@ -481,7 +296,7 @@ struct PatternCache: Sendable {
             sumSquares += m * m
         }
         let norm = 1 / (sumSquares / Float(smooth.count)).squareRoot()
-        return smooth.map { $0 * norm }
+        return smooth.map { Int32(($0 * norm * 256).rounded()) }
     }
 
     /// Runs `body` over two halves of `0..<rows` on two threads (one for small frames).

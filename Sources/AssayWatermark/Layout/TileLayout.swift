@@ -66,7 +66,7 @@ struct KeyLayout: Sendable {
     let pilotPhase: [Double]
 
     init(key: WatermarkKey) {
-        var rng = KeyStream(secret: key.secret, label: "assay-watermark-layout v3")
+        var rng = KeyStream(secret: key.secret, label: "assay-watermark-layout v1")
         var bins = TileGeometry.band
         // Fisher-Yates with a fixed, documented draw (so layouts never change with the stdlib).
         for i in stride(from: bins.count - 1, to: 0, by: -1) {

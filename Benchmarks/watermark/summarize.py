@@ -72,14 +72,21 @@ def robust(paths):
 
 
 def fp(paths):
-    rows = [r for r in load(paths) if r.get("windows", 0) > 0]
+    # one row per file (two runs over overlapping file lists: the later line wins)
+    unique = collections.OrderedDict()
+    for r in load(paths):
+        if r.get("windows", 0) > 0:
+            unique[r.get("path", r.get("file"))] = r
+    rows = list(unique.values())
     pairs = sum(r["keys"] for r in rows)
     present = sum(r["present"] for r in rows)
-    # tests per key: the time windows, plus the pooled test when there are several windows
-    windows = sum(r["keys"] * (r["windows"] + (1 if r["windows"] > 1 else 0)) for r in rows)
+    # tests per key: the time windows, plus a pooled test when there are several windows (v2's detector: POOLED=1)
+    pooled = os.environ.get("POOLED") == "1"
+    windows = sum(r["keys"] * (r["windows"] + (1 if pooled and r["windows"] > 1 else 0)) for r in rows)
     minp = min(r["min_p"] for r in rows)
     maxz = max(r["max_z_first25"] for r in rows)
-    print(f"| files | clip x key pairs | test x key (windows + pooled) | called present | smallest clip p-value | largest null z (25 keys/file) |")
+    label = "test x key (windows + pooled)" if pooled else "window x key tests"
+    print(f"| files | clip x key pairs | {label} | called present | smallest clip p-value | largest null z (25 keys/file) |")
     print("|---|---|---|---|---|---|")
     print(f"| {len(rows)} | {pairs} | {windows} | {present} | {minp:.3g} | {maxz:.2f} |")
 

@@ -145,56 +145,57 @@ struct PatternCache: Sendable {
             }
         }
         let mask = Self.mask(activity: activity, blocksWide: bw, blocksHigh: bh)
-        // Column interpolation tables (block-centre bilinear).
-        let half = bs / 2
-        var cx0 = [Int32](repeating: 0, count: w)
-        var cx1 = [Int32](repeating: 0, count: w)
+        Self.addMark(to: &samples, pattern: pattern, mask: mask, width: w, height: h)
+    }
+
+    /// Adds `pattern * mask * brightness` to the luma, with the block mask bilinear between block centres.
+    ///
+    /// Per row, the vertical interpolation is done once per block column; along the row the mask is then linear in
+    /// the column fraction, `(A + cf * B) >> 16`, which is exactly the per-pixel bilinear formula rearranged (the
+    /// same integers, so the same output). The brightness term is computed, not looked up, so the pixel loop has no
+    /// gathers and vectorises.
+    static func addMark(to samples: inout [UInt8], pattern: [Int16], mask: [Int32], width w: Int, height h: Int) {
+        let bs = block, half = bs / 2
+        let bw = (w + bs - 1) / bs, bh = (h + bs - 1) / bs
+        // Column fraction (1/256) and the first column of each block column's run (block-centre bilinear).
         var cfx = [Int32](repeating: 0, count: w)
-        for x in 0..<w {
+        var runStart = [Int](repeating: w, count: bw + 1)
+        for x in stride(from: w - 1, through: 0, by: -1) {
             let p = x < half ? 0 : min(bw - 1, (x - half) / bs)
             let q = min(bw - 1, p + 1)
             let f = x < half ? 0 : min(bs, (x - half) - p * bs)
-            cx0[x] = Int32(p)
-            cx1[x] = Int32(q)
             cfx[x] = Int32(p == q ? 0 : f * 256 / bs)
+            runStart[p] = x
+        }
+        for p in stride(from: bw - 1, through: 0, by: -1) where runStart[p] > runStart[p + 1] {
+            runStart[p] = runStart[p + 1]  // empty run
         }
         samples.withUnsafeMutableBufferPointer { sb in
             pattern.withUnsafeBufferPointer { pb in
                 mask.withUnsafeBufferPointer { mb in
-                    Self.brightness.withUnsafeBufferPointer { lb in
-                        cx0.withUnsafeBufferPointer { c0b in
-                            cx1.withUnsafeBufferPointer { c1b in
-                                cfx.withUnsafeBufferPointer { cfb in
-                                    nonisolated(unsafe) let s = sb.baseAddress!
-                                    nonisolated(unsafe) let pat = pb.baseAddress!
-                                    nonisolated(unsafe) let mk = mb.baseAddress!
-                                    nonisolated(unsafe) let lut = lb.baseAddress!
-                                    nonisolated(unsafe) let c0 = c0b.baseAddress!
-                                    nonisolated(unsafe) let c1 = c1b.baseAddress!
-                                    nonisolated(unsafe) let cf = cfb.baseAddress!
-                                    Self.parallelRows(h) { yStart, yEnd in
-                                        let rm = UnsafeMutablePointer<Int32>.allocate(capacity: w)
-                                        defer { rm.deallocate() }
-                                        for y in yStart..<yEnd {
-                                            let p = y < half ? 0 : min(bh - 1, (y - half) / bs)
-                                            let q = min(bh - 1, p + 1)
-                                            let fy = Int32(p == q || y < half ? 0 : min(bs, (y - half) - p * bs) * 256 / bs)
-                                            let r0 = mk + p * bw, r1 = mk + q * bw
-                                            for x in 0..<w {
-                                                let i0 = Int(c0[x]), i1 = Int(c1[x])
-                                                let a = r0[i0] &* 256 &+ cf[x] &* (r0[i1] &- r0[i0])
-                                                let b = r1[i0] &* 256 &+ cf[x] &* (r1[i1] &- r1[i0])
-                                                rm[x] = (a &* 256 &+ fy &* (b &- a)) >> 16  // 1/256 units
-                                            }
-                                            let row = s + y * w, prow = pat + y * w
-                                            for x in 0..<w {
-                                                let luma = Int32(row[x])
-                                                // pattern (1/64) * mask (1/256) * brightness (1/256) -> >> 22
-                                                let d = (Int32(prow[x]) &* rm[x] &* lut[Int(luma)] &+ (1 << 21)) >> 22
-                                                row[x] = UInt8(truncatingIfNeeded: max(0, min(255, luma &+ d)))
-                                            }
-                                        }
+                    cfx.withUnsafeBufferPointer { cfb in
+                        runStart.withUnsafeBufferPointer { rsb in
+                            nonisolated(unsafe) let s = sb.baseAddress!
+                            nonisolated(unsafe) let pat = pb.baseAddress!
+                            nonisolated(unsafe) let mk = mb.baseAddress!
+                            nonisolated(unsafe) let cf = cfb.baseAddress!
+                            nonisolated(unsafe) let runs = rsb.baseAddress!
+                            parallelRows(h) { yStart, yEnd in
+                                let rm = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+                                defer { rm.deallocate() }
+                                for y in yStart..<yEnd {
+                                    let p = y < half ? 0 : min(bh - 1, (y - half) / bs)
+                                    let q = min(bh - 1, p + 1)
+                                    let fy = Int32(p == q || y < half ? 0 : min(bs, (y - half) - p * bs) * 256 / bs)
+                                    let r0 = mk + p * bw, r1 = mk + q * bw
+                                    for c in 0..<bw {
+                                        let c1 = min(bw - 1, c + 1)
+                                        let d0 = r0[c1] &- r0[c], d1 = r1[c1] &- r1[c]
+                                        let a = 65536 &* r0[c] &+ 256 &* fy &* (r1[c] &- r0[c])
+                                        let b = 256 &* d0 &+ fy &* (d1 &- d0)
+                                        for x in runs[c]..<runs[c + 1] { rm[x] = (a &+ cf[x] &* b) >> 16 }
                                     }
+                                    markRow(s + y * w, pat + y * w, rm, count: w)
                                 }
                             }
                         }
@@ -204,31 +205,68 @@ struct PatternCache: Sendable {
         }
     }
 
-    /// Mean absolute gradient per 8x8 block for a range of block rows.
+    /// One row: `Y' = clamp(Y + (pattern * mask * brightness(Y) + 2^21) >> 22)` (1/64, 1/256, 1/256 units).
     @inline(__always)
+    static func markRow(_ row: UnsafeMutablePointer<UInt8>, _ prow: UnsafePointer<Int16>, _ rm: UnsafePointer<Int32>,
+                        count: Int)
+    {
+        for x in 0..<count {
+            let luma = Int32(row[x])
+            let d = (Int32(prow[x]) &* rm[x] &* brightnessValue(luma) &+ (1 << 21)) >> 22
+            row[x] = UInt8(truncatingIfNeeded: max(0, min(255, luma &+ d)))
+        }
+    }
+
+    /// ``brightness`` computed without a table (equal for every `y` in 0...255, checked by a test):
+    /// `round(t * 32 / 3)` with `t` the distance from 16 or 245, clipped to 51...256 (0.2...1).
+    @inline(__always)
+    static func brightnessValue(_ y: Int32) -> Int32 {
+        let lo = max(0, min(24, y &- 16)), hi = max(0, min(24, 245 &- y))
+        // floor((64 t + 3) / 6) for 0 <= t <= 24, by multiply and shift.
+        let fl = ((lo &* 64 &+ 3) &* 10923) >> 16, fh = ((hi &* 64 &+ 3) &* 10923) >> 16
+        return max(51, min(fl, fh))
+    }
+
+    /// Mean absolute gradient (right and down neighbours, inside the frame) per 8x8 block, for a range of block rows.
+    ///
+    /// Memory order: the 8 lines of a block row are summed down the columns first (contiguous, vectorised), then
+    /// across each block's columns. The sums are integers, so the order does not change the result.
     static func blockActivity(_ s: UnsafePointer<UInt8>, _ act: UnsafeMutablePointer<Float>, width w: Int, height h: Int,
                               blocksWide bw: Int, blockRows: Range<Int>)
     {
         let bs = block
+        let column = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+        defer { column.deallocate() }
         for by in blockRows {
             let yStart = by * bs, yEnd = min(h - 1, yStart + bs)
+            column.initialize(repeating: 0, count: w)
+            var y = yStart
+            while y < yEnd {
+                accumulateGradient(s + y * w, rowStride: w, column, count: w - 1)
+                y += 1
+            }
             for bx in 0..<bw {
                 let xStart = bx * bs, xEnd = min(w - 1, xStart + bs)
                 var total: Int32 = 0
-                var y = yStart
-                while y < yEnd {
-                    let row = s + y * w
-                    var x = xStart
-                    while x < xEnd {
-                        let c = Int32(row[x])
-                        total &+= abs(c &- Int32(row[x + 1])) &+ abs(c &- Int32(row[w + x]))
-                        x += 1
-                    }
-                    y += 1
+                var x = xStart
+                while x < xEnd {
+                    total &+= column[x]
+                    x += 1
                 }
                 let count = (xEnd - xStart) * (yEnd - yStart)
                 act[by * bw + bx] = count > 0 ? Float(total) / Float(count) : 0
             }
+        }
+    }
+
+    /// Adds `|Y(x) - Y(x+1)| + |Y(x) - Y(x, y+1)|` for `x < count` to the column gradient sums.
+    @inline(__always)
+    static func accumulateGradient(_ row: UnsafePointer<UInt8>, rowStride w: Int, _ gradient: UnsafeMutablePointer<Int32>,
+                                   count: Int)
+    {
+        for x in 0..<count {
+            let c = Int32(row[x])
+            gradient[x] &+= abs(c &- Int32(row[x + 1])) &+ abs(c &- Int32(row[w + x]))
         }
     }
 

@@ -24,8 +24,8 @@ from make_data import CONTROLS, GENERATORS, ROBUST, FOLDS  # noqa: E402
 MODEL_ID = "assay-npr-gbt-1"
 FEATURE_SET = T.FEATURE_SET
 ALPHA = T.ALPHA
-DEPTHS = (2, 3)
-STAGES = (50, 100, 200)
+DEPTHS = (3,)             # RULE.md amendment 2 (timing, before any evaluation)
+STAGES = (25, 50, 100)
 WEIGHTINGS = ("generator",)   # RULE.md amendment 1 (timing, before any evaluation)
 GRID = [(d, n, w) for d in DEPTHS for n in STAGES for w in WEIGHTINGS]
 LEARNING_RATE = 0.1
@@ -56,7 +56,7 @@ class Model:
 
 def choose_hyper(train_rows, cols=None):
     """lr-2's nested choice (LOGO over training generators × 2-way source split, mean segment AUC),
-    with the grid above; the tree counts are stages of one 200-tree fit per (depth, weighting)."""
+    with the grid above; the tree counts are stages of one fit per (depth, weighting)."""
     gens = sorted({r["variant"] for r in train_rows if r["label"] == 1})
     sources = sorted({r["source"] for r in train_rows})
     half = {s: i % 2 for i, s in enumerate(sources)}

@@ -33,6 +33,18 @@ struct ModelLoadingTests {
         #expect(error?.reason.contains("assay-fs-3") == true)
     }
 
+    @Test("the committed assay-npr-gbt-1 (tree head, evaluated and not shipped) is refused by this runtime")
+    func refusesCommittedTreeModel() throws {
+        let dir = TestFixtures.packageRoot.appendingPathComponent("Classifiers")
+            .appendingPathComponent("assay-npr-gbt-1")
+        #expect(ArtifactClassifier.defaultModelID != "assay-npr-gbt-1")
+        let error = #expect(throws: ClassifierError.self) { try ArtifactClassifier(modelDirectory: dir.path) }
+        // Today the logistic document is decoded before `kind` is checked, so the missing `weights` make it
+        // `malformedModel`; either code is a refusal naming model.json.
+        #expect(error?.code == .malformedModel || error?.code == .unsupportedModelKind)
+        #expect(error?.location?.path?.hasSuffix("model.json") == true)
+    }
+
     @Test("a calibration for another feature-set version is refused")
     func refusesWrongCalibrationVersion() throws {
         let dir = try ModelFolder.make(calibration: ModelFolder.calibrationJSON(version: "assay-fs-9"))

@@ -53,19 +53,13 @@ public struct WatermarkAnalyzer: Sendable {
         self.configuration = configuration
     }
 
-    /// Frames of at most this many pixels (854 x 480) are sampled at twice ``Configuration/samplesPerSecond``:
-    /// they carry little mark energy each and cost little to add.
-    public static let smallFrameArea = 854 * 480
-
     /// Whether a frame at `time` would be used (callers may skip converting frames that are not).
     public func wantsFrame(at time: MediaTime) -> Bool {
         guard windows.count < configuration.maximumWindows else { return false }
         guard let last = lastSampled else { return true }
         let t = time.seconds
         if t < last { return true }  // time went backwards: a new segment, take it
-        let small = width * height <= Self.smallFrameArea
-        let rate = small ? 2 * configuration.samplesPerSecond : configuration.samplesPerSecond
-        return t - last >= 0.9 / rate
+        return t - last >= 0.9 / configuration.samplesPerSecond
     }
 
     /// Adds a frame if it is wanted (see ``wantsFrame(at:)``). Frames must come in presentation order.

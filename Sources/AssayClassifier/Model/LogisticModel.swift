@@ -18,6 +18,12 @@ public struct LogisticModel: Sendable, Hashable {
         var bias: Double
     }
 
+    /// The fields every `model.json` has, whatever its kind.
+    struct Header: Codable {
+        var schema: Int
+        var kind: String
+    }
+
     /// Model identifier (the folder name under `Classifiers/`).
     public let modelID: String
     /// Feature-set version the model was trained on.
@@ -31,15 +37,18 @@ public struct LogisticModel: Sendable, Hashable {
     /// - Throws: ``ClassifierError`` (`modelNotFound`, `malformedModel`, `unsupportedModelKind`,
     ///   `featureSetMismatch`).
     public init(contentsOf path: String) throws {
-        let doc = try ModelFiles.decode(Document.self, at: path)
+        // The header first: a model of another schema or kind is refused as such, not as a malformed
+        // logistic model that lacks weights.
+        let header = try ModelFiles.decode(Header.self, at: path)
         let location = InputLocation(path: path)
-        guard doc.schema == 1 else {
+        guard header.schema == 1 else {
             throw ClassifierError.malformedModel(
-                "model schema \(doc.schema) is not supported (expected 1)", location: location)
+                "model schema \(header.schema) is not supported (expected 1)", location: location)
         }
-        guard doc.kind == "logistic-regression" else {
-            throw ClassifierError.unsupportedModelKind("model kind '\(doc.kind)' is not supported", location: location)
+        guard header.kind == "logistic-regression" else {
+            throw ClassifierError.unsupportedModelKind("model kind '\(header.kind)' is not supported", location: location)
         }
+        let doc = try ModelFiles.decode(Document.self, at: path)
         guard doc.featureSetVersion == FeatureSet.version else {
             throw ClassifierError.featureSetMismatch(
                 "model was trained on feature set '\(doc.featureSetVersion)', "

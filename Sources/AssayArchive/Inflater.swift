@@ -52,8 +52,8 @@ final class Inflater {
     {
         // Buffers sized from what is known, not a fixed 1 MiB each: scanning many small members stays cheap.
         var inBuf = [UInt8](repeating: 0, count: Int(max(1, min(inputSize, 1 << 16))))
-        let outCount = expectedOutput.map { max(1 << 16, min(Int64(outputChunk), $0 + 1)) } ?? Int64(outputChunk)
-        var outBuf = [UInt8](repeating: 0, count: Int(min(Int64(outputChunk), outCount)))
+        let wanted = expectedOutput.map { max(1 << 16, $0 + 1) } ?? Int64(outputChunk)
+        var outBuf = [UInt8](repeating: 0, count: Int(min(Int64(outputChunk), wanted)))
         var chunkLength = 0
         var consumedBefore: Int64 = 0  // input bytes in earlier chunks
         var written: Int64 = 0

@@ -19,6 +19,7 @@ struct PEMBundleTests {
     @Test("a damaged certificate after a good one is an error at its offset, not a shorter bundle")
     func damagedCertificate() throws {
         let pki = try TestPKI.shared.get()
+        _ = try pki.identity(.es256)  // writes the signer certificate file
         let root = try Array(Data(contentsOf: pki.rootPath))
         let signer = try Array(Data(contentsOf: pki.certPath(.es256)))
         #expect(try Certificate.parsePEMBundle(root + signer + Array("# trailing comment\n".utf8)).count == 2)

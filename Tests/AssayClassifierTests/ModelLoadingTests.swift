@@ -23,22 +23,24 @@ struct ModelLoadingTests {
         #expect(error?.location?.path?.hasSuffix("model.json") == true)
     }
 
+    /// The error loading the committed model folder `Classifiers/<id>` gives (recorded as an issue if none).
+    static func refusalOfCommittedModel(_ id: String) -> ClassifierError? {
+        let dir = TestFixtures.packageRoot.appendingPathComponent("Classifiers").appendingPathComponent(id)
+        return #expect(throws: ClassifierError.self) { try ArtifactClassifier(modelDirectory: dir.path) }
+    }
+
     @Test("the committed assay-npr-lr-3 model (trained on assay-fs-3, not shipped) is refused by this runtime")
     func refusesCommittedModelOfAnotherFeatureSet() throws {
-        let dir = TestFixtures.packageRoot.appendingPathComponent("Classifiers")
-            .appendingPathComponent("assay-npr-lr-3")
         #expect(FeatureSet.version != "assay-fs-3")
-        let error = #expect(throws: ClassifierError.self) { try ArtifactClassifier(modelDirectory: dir.path) }
+        let error = Self.refusalOfCommittedModel("assay-npr-lr-3")
         #expect(error?.code == .featureSetMismatch)
         #expect(error?.reason.contains("assay-fs-3") == true)
     }
 
     @Test("the committed assay-npr-gbt-1 (tree head, evaluated and not shipped) is refused by this runtime")
     func refusesCommittedTreeModel() throws {
-        let dir = TestFixtures.packageRoot.appendingPathComponent("Classifiers")
-            .appendingPathComponent("assay-npr-gbt-1")
         #expect(ArtifactClassifier.defaultModelID != "assay-npr-gbt-1")
-        let error = #expect(throws: ClassifierError.self) { try ArtifactClassifier(modelDirectory: dir.path) }
+        let error = Self.refusalOfCommittedModel("assay-npr-gbt-1")
         // Refused for its kind (the header is read before the logistic fields it lacks).
         #expect(error?.code == .unsupportedModelKind)
         #expect(error?.location?.path?.hasSuffix("model.json") == true)

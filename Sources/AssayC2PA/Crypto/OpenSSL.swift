@@ -68,14 +68,9 @@ final class MemoryBIO {
 
     private static func firstMarker(_ markers: [[UInt8]], in bytes: [UInt8], from start: Int) -> Int? {
         guard start < bytes.count else { return nil }
-        var i = start
-        while i < bytes.count {
-            for m in markers where bytes.count - i >= m.count && bytes[i] == m[0] && Array(bytes[i..<i + m.count]) == m {
-                return i
-            }
-            i += 1
+        return (start..<bytes.count).first { i in
+            markers.contains { m in bytes.count - i >= m.count && bytes[i..<i + m.count].elementsEqual(m) }
         }
-        return nil
     }
 
     let raw: OpaquePointer

@@ -40,6 +40,12 @@ func reportingErrors(_ command: String, _ body: () throws -> Void) throws {
     }
 }
 
+/// Refuses a `--seconds` span that would decode nothing (zero, negative or not a number): without it, a verify
+/// of a watermarked clip would say "no watermark found" without having looked.
+func validateSeconds(_ seconds: Double) throws {
+    if !(seconds > 0) { throw ValidationError("--seconds must be a positive number of seconds; got \(seconds)") }
+}
+
 /// Writes a text file atomically (reports the CLI is asked to write).
 func writeAtomically(_ text: String, to path: String) throws {
     let w = try AtomicFileWriter(destinationPath: path)

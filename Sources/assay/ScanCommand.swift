@@ -33,7 +33,7 @@ struct ScanCommand: ParsableCommand {
         func validate() throws {
             _ = try FailOn.parse(failOn)
             if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-            if !(seconds > 0) { throw ValidationError("--seconds must be positive") }
+            try validateSeconds(seconds)
         }
 
         func enumerator() -> ScanInputEnumerator {

@@ -174,7 +174,10 @@ def all_samples(generators):
 def make_clips(generators):
     os.makedirs(os.path.join(DATA, "mp4"), exist_ok=True)
     cache = {}
-    for name, cid, r, v in all_samples(generators):
+    order = list(all_samples(generators))
+    if os.environ.get("ASSAY_REVERSE"):   # a second worker can walk the list from the other end
+        order.reverse()
+    for name, cid, r, v in order:
         out = os.path.join(DATA, "mp4", f"{cid}__{v}.mp4")
         if os.path.exists(out):
             continue
@@ -182,11 +185,12 @@ def make_clips(generators):
             cache.clear()
             cache[cid] = render(name, r)
         t0 = time.time()
+        part = out + f".{os.getpid()}.part.mp4"
         if v in ("real", "real_extra"):
-            M.encode(cache[cid], out + ".part.mp4")
+            M.encode(cache[cid], part)
         else:
-            M.make_variant(cid, v, cache[cid], out + ".part.mp4")
-        os.replace(out + ".part.mp4", out)
+            M.make_variant(cid, v, cache[cid], part)
+        os.replace(part, out)
         log(f"{cid}__{v} {time.time() - t0:.1f}s")
 
 

@@ -108,8 +108,10 @@ def raw_path(name):
 
 def load_photo(name):
     kind = SOURCES[name][2]
-    if kind == "facedat":   # scipy.misc.face(): raw 768x1024x3 uint8 (scipy/misc/_common.py)
-        return np.fromfile(raw_path(name), np.uint8).reshape(768, 1024, 3)
+    if kind == "facedat":   # scipy.misc.face(): bz2-compressed 768x1024x3 uint8 (scipy/misc/_common.py)
+        import bz2
+        with open(raw_path(name), "rb") as fh:
+            return np.frombuffer(bz2.decompress(fh.read()), np.uint8).reshape(768, 1024, 3)
     return np.asarray(Image.open(raw_path(name)).convert("RGB"))
 
 

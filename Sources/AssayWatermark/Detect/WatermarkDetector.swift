@@ -124,9 +124,17 @@ struct KeyScorer {
     /// Hypotheses tested per window (shifts x geometry slots).
     static let hypothesesPerWindow = Double(TileGeometry.size * TileGeometry.size * GeometryHypothesis.slotCount)
 
-    func score(_ window: WindowAnalysis) -> WindowScore {
+    /// Hypotheses a clip's p-value pays for: every shift of every window slot of `windows` windows, and of every
+    /// slot of the pooled test.
+    static func clipHypotheses(windows: Int, pooledSlots: Int) -> Double {
+        Double(TileGeometry.size * TileGeometry.size) * Double(GeometryHypothesis.slotCount * windows + pooledSlots)
+    }
+
+    typealias Spectra = [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
+
+    func score(_ spectra: Spectra) -> WindowScore {
         var candidates: [(z: Double, index: Int, shift: (Int, Int))] = []
-        for (index, spectrum) in window.spectra.enumerated() {
+        for (index, spectrum) in spectra.enumerated() {
             let (z, shift) = pilotPeak(re: spectrum.re, im: spectrum.im)
             candidates.append((z, index, shift))
         }
@@ -134,52 +142,60 @@ struct KeyScorer {
         guard let best = candidates.first else {
             return WindowScore(z: 0, slot: -1, decoded: .init(payload: 0, crcValid: false), soft: [], candidates: [])
         }
-        let s = window.spectra[best.index]
+        let s = spectra[best.index]
         let soft = softBits(re: s.re, im: s.im, shift: best.shift)
         return WindowScore(z: best.z, slot: s.hypothesis.slot, decoded: PayloadCodec.decode(soft), soft: soft,
                            candidates: candidates)
     }
 
-    /// - Parameter bonferroniWindows: windows paid for in the p-value (at least `windows.count`; more when a
-    ///   sequential read stops before analysing every planned window).
-    func evidence(windows: [WindowAnalysis], falsePositiveRate: Double, fingerprint: String,
-                  bonferroniWindows: Int = 0) -> WatermarkEvidence
+    /// Decodes the best hypothesis whose z passes `threshold` and whose CRC holds, trying them in order of z.
+    func decodeFirstValid(_ score: WindowScore, _ spectra: Spectra, tests: Double,
+                          falsePositiveRate: Double) -> PayloadCodec.Decoded?
+    {
+        if score.decoded.crcValid { return score.decoded }
+        for c in score.candidates.dropFirst() {
+            guard WatermarkDetector.pValue(z: c.z, hypotheses: tests) <= falsePositiveRate else { break }
+            let s = spectra[c.index]
+            let d = PayloadCodec.decode(softBits(re: s.re, im: s.im, shift: c.shift))
+            if d.crcValid { return d }
+        }
+        return nil
+    }
+
+    /// - Parameters:
+    ///   - pooled: the clip-level pooled test, when it ran.
+    ///   - pooledSlots: its slots in the Bonferroni factor (paid for whether or not it ran).
+    ///   - bonferroniWindows: windows paid for in the p-value (at least `windows.count`; more when a
+    ///     sequential read stops before analysing every planned window).
+    func evidence(windows: [WindowAnalysis], pooled: PooledAnalysis?, pooledSlots: Int, falsePositiveRate: Double,
+                  fingerprint: String, bonferroniWindows: Int = 0) -> WatermarkEvidence
     {
         guard !windows.isEmpty else {
             return WatermarkEvidence(present: false, pValue: 1, threshold: falsePositiveRate, keyFingerprint: fingerprint)
         }
-        let windowCount = Double(max(windows.count, bonferroniWindows))
+        // Every test of the clip (window slots x windows, pooled slots, x shifts) is paid for in each p-value.
+        let tests = Self.clipHypotheses(windows: max(windows.count, bonferroniWindows), pooledSlots: pooledSlots)
         var segments: [WatermarkEvidence.Segment] = []
-        var minP = 1.0
+        var clipP = 1.0
         var votes: [UInt64: Int] = [:]
         var combined = [Double](repeating: 0, count: PayloadCodec.codedBits)
         var combinedWindows = 0
         var best: (z: Double, slot: Int, shift: (Int, Int))?
         for window in windows {
-            var score = score(window)
+            let score = score(window.spectra)
             if let top = score.candidates.first, top.z > (best?.z ?? -1) {
                 best = (top.z, window.spectra[top.index].hypothesis.slot, top.shift)
             }
             let p = WatermarkDetector.pValue(z: score.z, hypotheses: Self.hypothesesPerWindow)
-            let present = p * windowCount <= falsePositiveRate
+            let adjusted = WatermarkDetector.pValue(z: score.z, hypotheses: tests)
+            let present = adjusted <= falsePositiveRate
             var payload: UInt64?
             if present {
-                if !score.decoded.crcValid {
-                    // Try the other hypotheses that also pass the threshold.
-                    for c in score.candidates.dropFirst() {
-                        let pc = WatermarkDetector.pValue(z: c.z, hypotheses: Self.hypothesesPerWindow)
-                        guard pc * windowCount <= falsePositiveRate else { break }
-                        let s = window.spectra[c.index]
-                        let d = PayloadCodec.decode(softBits(re: s.re, im: s.im, shift: c.shift))
-                        if d.crcValid {
-                            score.decoded = d
-                            break
-                        }
-                    }
-                }
-                if score.decoded.crcValid {
-                    payload = score.decoded.payload
-                    votes[score.decoded.payload, default: 0] += 1
+                if let decoded = decodeFirstValid(score, window.spectra, tests: tests,
+                                                  falsePositiveRate: falsePositiveRate)
+                {
+                    payload = decoded.payload
+                    votes[decoded.payload, default: 0] += 1
                 }
                 // Soft combining across present windows (normalised so each window weighs by its SNR).
                 let rms = (score.soft.reduce(0) { $0 + $1 * $1 } / Double(max(1, score.soft.count))).squareRoot()
@@ -188,14 +204,25 @@ struct KeyScorer {
                     combinedWindows += 1
                 }
             }
-            minP = min(minP, p)
+            clipP = min(clipP, adjusted)
             segments.append(
                 WatermarkEvidence.Segment(
                     start: MediaTime(seconds: window.start), end: MediaTime(seconds: window.end), pValue: p,
                     present: present, payload: payload))
         }
-        let clipP = min(1, minP * windowCount)
+        // The pooled test: once per clip, on the sum of every window's residual.
+        var pooledPayload: UInt64?
+        if let pooled, !pooled.spectra.isEmpty {
+            let score = score(pooled.spectra)
+            let adjusted = WatermarkDetector.pValue(z: score.z, hypotheses: tests)
+            clipP = min(clipP, adjusted)
+            if adjusted <= falsePositiveRate {
+                pooledPayload = decodeFirstValid(score, pooled.spectra, tests: tests,
+                                                 falsePositiveRate: falsePositiveRate)?.payload
+            }
+        }
         var payload = votes.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }?.key
+        if payload == nil { payload = pooledPayload }
         if payload == nil && combinedWindows > 1 {
             let decoded = PayloadCodec.decode(combined)
             if decoded.crcValid { payload = decoded.payload }

@@ -133,4 +133,29 @@ struct GeometrySearchTests {
         #expect(WatermarkDetector.pValue(z: z - 0.01, hypotheses: KeyScorer.clipHypotheses(windows: 3, pooledSlots: 5))
             > 1e-6)
     }
+
+    @Test("the pruned real inverse FFT of the pilot correlation equals the full 2-D inverse FFT",
+          arguments: [7, 8, 9] as [UInt64])
+    func prunedPilotTransformMatchesFullTransform(seed: UInt64) {
+        let n = TileGeometry.size
+        var rng = SeededGenerator(seed: seed)
+        var re = [Double](repeating: 0, count: n * n), im = [Double](repeating: 0, count: n * n)
+        for bin in TileGeometry.band {
+            let a = Double(rng.next() % 2001) / 1000 - 1, b = Double(rng.next() % 2001) / 1000 - 1
+            re[Int(bin)] = a
+            im[Int(bin)] = b
+            re[TileGeometry.conjugate(Int(bin))] = a
+            im[TileGeometry.conjugate(Int(bin))] = -b
+        }
+        var fr = re, fi = im
+        FFT2D(rows: n, cols: n).transform(re: &fr, im: &fi, inverse: true)
+        var best = -Double.infinity, at = 0
+        for i in 0..<(n * n) where fr[i] > best {
+            best = fr[i]
+            at = i
+        }
+        let (pruned, prunedAt) = KeyScorer.realInverseBandFFT(&re, &im)
+        #expect(prunedAt == at)
+        #expect(abs(pruned / Double(n * n) - best) <= 1e-12 * abs(best))
+    }
 }

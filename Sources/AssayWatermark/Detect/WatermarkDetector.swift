@@ -107,8 +107,14 @@ struct KeyScorer {
         return map
     }()
 
+    /// cos and sin of the pilot phases.
+    let pilotCos: [Double]
+    let pilotSin: [Double]
+
     init(key: WatermarkKey) {
         layout = KeyLayout(key: key)
+        pilotCos = layout.pilotPhase.map { cos($0) }
+        pilotSin = layout.pilotPhase.map { sin($0) }
         pilotPositions = layout.pilotBins.map { Self.bandPosition[Int($0)] }
         messagePositions = layout.messageBins.map { Self.bandPosition[Int($0)] }
     }
@@ -256,7 +262,7 @@ struct KeyScorer {
         var energy = 0.0
         for (i, pos) in pilotPositions.enumerated() {
             let fr = re[Int(pos)], fi = im[Int(pos)]
-            let c = cos(layout.pilotPhase[i]), s = sin(layout.pilotPhase[i])
+            let c = pilotCos[i], s = pilotSin[i]
             // g = F * e^{-i theta}
             let xr = fr * c + fi * s, xi = fi * c - fr * s
             let bin = Int(layout.pilotBins[i])
@@ -268,15 +274,66 @@ struct KeyScorer {
             energy += xr * xr + xi * xi
         }
         guard energy > 1e-30 else { return (0, (0, 0)) }
-        FFT2D(rows: n, cols: n).transform(re: &gr, im: &gi, inverse: true)
-        let norm = Double(n * n) / (2 * energy).squareRoot()
+        let (best, at) = Self.realInverseBandFFT(&gr, &gi)
+        return (best / (2 * energy).squareRoot(), (at / n, at % n))
+    }
+
+    /// Columns of the tile spectrum that can hold band bins (|u| <= bandHigh).
+    static let bandColumns: [Int] = {
+        let n = TileGeometry.size, high = Int(TileGeometry.bandHigh)
+        return Array(0...high) + Array((n - high)..<n)
+    }()
+    static let tilePlan = FFT(count: TileGeometry.size)
+
+    /// The unscaled inverse 2-D DFT of a Hermitian `size x size` spectrum whose bins lie in the band, and the
+    /// maximum of its (real) result with the position (row-major). Same values as `FFT2D` (times `size²`), at
+    /// about 40 % of the cost: the column pass skips the columns outside the band, and the row pass transforms
+    /// two rows at once (each row is Hermitian after the column pass, so its inverse is real: ifft(A + iB) = a + ib).
+    static func realInverseBandFFT(_ gr: inout [Double], _ gi: inout [Double]) -> (Double, Int) {
+        let n = TileGeometry.size
+        let plan = tilePlan
         var best = -Double.infinity
         var at = 0
-        for i in 0..<(n * n) where gr[i] > best {
-            best = gr[i]
-            at = i
+        var ar = [Double](repeating: 0, count: n), ai = [Double](repeating: 0, count: n)
+        gr.withUnsafeMutableBufferPointer { rp in
+            gi.withUnsafeMutableBufferPointer { ip in
+                ar.withUnsafeMutableBufferPointer { abr in
+                    ai.withUnsafeMutableBufferPointer { abi in
+                        let r = rp.baseAddress!, i = ip.baseAddress!, a = abr.baseAddress!, b = abi.baseAddress!
+                        for col in bandColumns {
+                            for y in 0..<n {
+                                a[y] = r[y * n + col]
+                                b[y] = i[y * n + col]
+                            }
+                            plan.transform(a, b, inverse: true)
+                            for y in 0..<n {
+                                r[y * n + col] = a[y]
+                                i[y * n + col] = b[y]
+                            }
+                        }
+                        for y in stride(from: 0, to: n, by: 2) {
+                            let p = y * n, q = p + n
+                            for u in 0..<n {
+                                a[u] = r[p + u] - i[q + u]
+                                b[u] = i[p + u] + r[q + u]
+                            }
+                            plan.transform(a, b, inverse: true)
+                            for x in 0..<n {
+                                if a[x] > best {
+                                    best = a[x]
+                                    at = p + x
+                                }
+                                if b[x] > best {
+                                    best = b[x]
+                                    at = q + x
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        return (best * norm, (at / n, at % n))
+        return (best, at)
     }
 
     /// The pilot z-score at one shift (row, col).

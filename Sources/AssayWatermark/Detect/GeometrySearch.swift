@@ -49,7 +49,10 @@ enum GeometrySearch {
             ? residual
             : residual.downscaled(width: max(1, residual.width / 2), height: max(1, residual.height / 2))
         let period = basePeriod / Double(factor)
-        guard image.width >= 32, image.height >= 32, period >= 16 else { return [] }
+        // The band's top frequency must stay under about 0.42 cycles/pixel (else the comb reads aliases).
+        guard image.width >= 32, image.height >= 32, period * minimumScale >= 2.4 * TileGeometry.bandHigh else {
+            return []
+        }
         let spectrum = WhitenedSpectrum(image)
         let peaks = spectrum.maxFiltered()
         let band = TileGeometry.band.map { bin -> (Double, Double) in

@@ -11,8 +11,10 @@ import AssayCore
 /// needed), then call ``finish()``. Presence is a p-value under "no watermark with this key": the
 /// pilot correlation over all 65,536 cyclic shifts of the tile is, for a random key, a sum of
 /// cosines of independent uniform phases, so `P(z > t) <= exp(-t^2/2)` per shift; the p-value is that
-/// bound times shifts x geometry hypotheses x windows (Bonferroni). The payload is decoded (soft
-/// Viterbi + CRC-16) only in windows that pass the threshold.
+/// bound times every test of the clip (Bonferroni): 65,536 shifts x (8 geometry slots x windows + 5 slots
+/// of the pooled test that ``finish()`` runs on the sum of all windows, with the geometry search for crop
+/// with rescale and rotation; see ``WatermarkAnalyzer/Configuration/geometrySearch``). The payload is decoded
+/// (soft Viterbi + CRC-16) only in tests that pass the threshold.
 public struct WatermarkDetector: Sendable {
     /// Default decision threshold: false-positive rate per clip.
     public static let defaultFalsePositiveRate = 1e-6

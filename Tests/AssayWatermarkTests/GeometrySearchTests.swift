@@ -20,22 +20,7 @@ struct GeometrySearchTests {
         let r = try Subprocess.run(ffmpeg!, ["-v", "error", "-ss", String(start), "-i", url.path, "-t", String(seconds),
                                              "-vf", "fps=15", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"])
         guard r.status == 0 else { throw WatermarkError.invalidOption("ffmpeg could not decode \(url.path)") }
-        let bytes = [UInt8](r.stdout)
-        let c = Frame.chromaSize(width: w, height: h)
-        let frameSize = w * h + 2 * c.width * c.height
-        var frames: [Frame] = []
-        var offset = 0
-        while offset + frameSize <= bytes.count {
-            let y = Array(bytes[offset..<(offset + w * h)])
-            let u = Array(bytes[(offset + w * h)..<(offset + w * h + c.width * c.height)])
-            let v = Array(bytes[(offset + w * h + c.width * c.height)..<(offset + frameSize)])
-            frames.append(try Frame(luma: Plane(width: w, height: h, samples: y),
-                                    cb: Plane(width: c.width, height: c.height, samples: u),
-                                    cr: Plane(width: c.width, height: c.height, samples: v),
-                                    time: MediaTime(seconds: Double(frames.count) / 15), index: frames.count))
-            offset += frameSize
-        }
-        return frames
+        return try yuv420Frames([UInt8](r.stdout), width: w, height: h, fps: 15)
     }
 
     /// Encodes frames with x264 (CRF 18, as the benchmark's attacks) through an ffmpeg video filter.

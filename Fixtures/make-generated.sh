@@ -15,6 +15,9 @@ tmp_clip() { local name=$1; shift; local tmp="$out/.tmp.$$.$name"; ff "$@" "$tmp
 gen() { local name=$1; shift; [ -s "$out/$name" ] && return 0; tmp_clip "$name" "$@"; mv -f "$out/.tmp.$$.$name" "$out/$name"; }
 
 gen h264_aac.mp4      -f lavfi -i "$src_v" -f lavfi -i "$src_a" -t 2 -c:v libx264 -preset veryfast -crf 23 -g 30 -c:a aac -b:a 96k -f mp4
+# Two 2 s watermark windows: one window decodes the payload after a CRF 23 re-encode in about 98 of 100
+# keys x content IDs (z 13-16 on this content); two windows combine (see LabelVerifyTests).
+gen h264_aac_4s.mp4   -f lavfi -i "$src_v" -f lavfi -i "$src_a" -t 4 -c:v libx264 -preset veryfast -crf 23 -g 30 -c:a aac -b:a 96k -f mp4
 gen h264_faststart.mp4 -f lavfi -i "$src_v" -f lavfi -i "$src_a" -t 2 -c:v libx264 -preset veryfast -crf 23 -g 30 -c:a aac -b:a 96k -movflags +faststart -f mp4
 gen h264_fragmented.mp4 -f lavfi -i "$src_v" -f lavfi -i "$src_a" -t 2 -c:v libx264 -preset veryfast -crf 23 -g 15 -c:a aac -b:a 96k -movflags +frag_keyframe+empty_moov+default_base_moof -f mp4
 gen h264_aac.mov      -f lavfi -i "$src_v" -f lavfi -i "$src_a" -t 2 -c:v libx264 -preset veryfast -crf 23 -g 30 -c:a aac -b:a 96k -f mov

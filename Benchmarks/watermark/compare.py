@@ -4,6 +4,11 @@ usage: compare.py NAME_A A/results_final.jsonl NAME_B B/results_final.jsonl   (e
 """
 import json, sys, os, re, statistics
 
+def best_z(r):
+    """Best pilot z of a detect line: every window's, and the pooled test's (session 4) when present."""
+    return max((r.get("z") or [0]) + [r.get("pooled_z", 0)])
+
+
 
 def load(path):
     quality, detect = {}, {}
@@ -54,8 +59,8 @@ def main():
         pay_b = sum(r["payload_ok"] for r in rb)
         pre_a = sum(r["present"] for r in ra)
         pre_b = sum(r["present"] for r in rb)
-        za = statistics.median(max(r["z"] or [0]) for r in ra)
-        zb = statistics.median(max(r["z"] or [0]) for r in rb)
+        za = statistics.median(best_z(r) for r in ra)
+        zb = statistics.median(best_z(r) for r in rb)
         only_a = [c for c in both if da[(c, a)]["payload_ok"] and not db[(c, a)]["payload_ok"]]
         only_b = [c for c in both if db[(c, a)]["payload_ok"] and not da[(c, a)]["payload_ok"]]
         n = len(both)

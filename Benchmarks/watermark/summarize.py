@@ -4,6 +4,11 @@ usage: summarize.py robust RESULTS.jsonl...   |   summarize.py fp FP.jsonl...
 """
 import json, sys, collections, math, os, re
 
+def best_z(r):
+    """Best pilot z of a detect line: every window's, and the pooled test's (session 4) when present."""
+    return max((r.get("z") or [0]) + [r.get("pooled_z", 0)])
+
+
 
 def wilson_lower(k, n, z=1.96):
     """Wilson score interval, 95 % lower bound for k successes in n trials."""
@@ -63,7 +68,7 @@ def robust(paths):
         ok = sum(1 for r in rs if r["payload_ok"])
         if ours:
             pres = sum(1 for r in rs if r["present"])
-            minz = min(max(r["z"]) for r in rs)
+            minz = min(best_z(r) for r in rs)
             fails = ", ".join(r["clip"] for r in rs if not r["payload_ok"]) or "-"
             print(f"| {k} | {n} | {ok}/{n} ({100*ok/n:.0f} %) | {100*wilson_lower(ok, n):.0f} % | {pres}/{n} ({100*pres/n:.0f} %) | {minz:.1f} | {fails} |")
         else:

@@ -20,6 +20,10 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        try validateSeconds(seconds)
+    }
+
     func run() throws {
         do {
             let v = try Verifier(options: VerifyOptions(classifierModel: model, watermark: false, decodeSeconds: seconds))

@@ -25,6 +25,27 @@ func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 /// Exit with a verify outcome's code.
 func exitCode(_ code: Int32) -> ExitCode { ExitCode(code) }
 
+/// Runs a command's `body`; a thrown error other than an exit or validation error is printed after `command`
+/// ("assay scan: …") and becomes exit 2.
+func reportingErrors(_ command: String, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as ExitCode {
+        throw e
+    } catch let e as ValidationError {
+        throw e
+    } catch {
+        printError("\(command): \(error)")
+        throw ExitCode(2)
+    }
+}
+
+/// Refuses a `--seconds` span that would decode nothing (zero, negative or not a number): without it, a verify
+/// of a watermarked clip would say "no watermark found" without having looked.
+func validateSeconds(_ seconds: Double) throws {
+    if !(seconds > 0) { throw ValidationError("--seconds must be a positive number of seconds; got \(seconds)") }
+}
+
 /// Writes a text file atomically (reports the CLI is asked to write).
 func writeAtomically(_ text: String, to path: String) throws {
     let w = try AtomicFileWriter(destinationPath: path)

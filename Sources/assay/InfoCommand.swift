@@ -14,7 +14,7 @@ struct InfoCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        do {
+        try reportingErrors("assay info") {
             let report = try Inspector.inspect(path: file)
             if json {
                 let e = JSONEncoder()
@@ -24,11 +24,6 @@ struct InfoCommand: ParsableCommand {
                 emit(Inspector.text(report))
             }
             if report.media == nil && report.boxes == nil { throw ExitCode(5) }
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            printError("assay info: \(error)")
-            throw ExitCode(2)
         }
     }
 }

@@ -30,7 +30,7 @@ struct RepositoryCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            try reportingErrors("list") {
+            try reportingErrors("assay repository list") {
                 let repo = try location.open()
                 let records = try repo.list(limit: limit)
                 if json { return try emitJSON(records.map(Summary.init)) }
@@ -48,7 +48,7 @@ struct RepositoryCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            try reportingErrors("show") {
+            try reportingErrors("assay repository show") {
                 let found = try RepositoryJob.find(id, in: try location.open())
                 guard !found.isEmpty else {
                     printError("assay repository show: no manifest for \(id)")
@@ -71,7 +71,7 @@ struct RepositoryCommand: ParsableCommand {
 
         func run() throws {
             var failed = false
-            try reportingErrors("import") {
+            try reportingErrors("assay repository import") {
                 let repo = try location.open()
                 let settings = try TrustSettings.resolve(trustPath: trust, revocationListPaths: crl)
                 let results = files.map { RepositoryJob.importFile($0, into: repo, trust: settings) }
@@ -93,7 +93,7 @@ struct RepositoryCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: "Output .c2pa file.") var output: String
 
         func run() throws {
-            try reportingErrors("export") {
+            try reportingErrors("assay repository export") {
                 guard let record = try RepositoryJob.find(id, in: try location.open()).first else {
                     printError("assay repository export: no manifest for \(id)")
                     throw ExitCode(1)
@@ -110,7 +110,7 @@ struct RepositoryCommand: ParsableCommand {
         @Argument(help: "Content ID (32 hex digits).") var id: String
 
         func run() throws {
-            try reportingErrors("remove") {
+            try reportingErrors("assay repository remove") {
                 guard let cid = try? ContentID(hex: id) else { throw ValidationError("a content ID has 32 hex digits") }
                 guard try location.open().remove(contentID: cid) else {
                     printError("assay repository remove: no manifest for \(id)")
@@ -144,19 +144,5 @@ struct RepositoryCommand: ParsableCommand {
         var line: String {
             "\(contentID)  \(created.formatted(.iso8601))  \(generator ?? "-")  signed by \(signer ?? "-")  \(manifest)"
         }
-    }
-}
-
-/// Runs `body`; a thrown error other than an exit or validation error is printed and becomes exit 2.
-private func reportingErrors(_ verb: String, _ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let e as ExitCode {
-        throw e
-    } catch let e as ValidationError {
-        throw e
-    } catch {
-        printError("assay repository \(verb): \(error)")
-        throw ExitCode(2)
     }
 }

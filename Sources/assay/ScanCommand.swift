@@ -29,6 +29,13 @@ struct ScanCommand: ParsableCommand {
         @Option(name: .customLong("fail-on"), help: "Exit non-zero if any file has one of these outcomes (comma-separated).")
         var failOn: String?
 
+        /// Refuses bad flags before any file is read (a bad `--fail-on` used to be noticed after the scan).
+        func validate() throws {
+            _ = try FailOn.parse(failOn)
+            if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+            try validateSeconds(seconds)
+        }
+
         func enumerator() -> ScanInputEnumerator {
             guard let ext else { return ScanInputEnumerator() }
             return ScanInputEnumerator(extensions: Set(ext.split(separator: ",").map(String.init)))
@@ -98,7 +105,7 @@ struct ScanCommand: ParsableCommand {
         }
 
         func run() throws {
-            do {
+            try reportingErrors("assay scan") {
                 var all = inputs
                 if let filesFrom {
                     let data = filesFrom == "-" ? FileHandle.standardInput.readDataToEndOfFile()
@@ -107,11 +114,6 @@ struct ScanCommand: ParsableCommand {
                 }
                 let summary = try flags.scanner(out: out).run(inputs: all, progress: flags.progress())
                 try flags.finish(summary, out: out)
-            } catch let e as ExitCode {
-                throw e
-            } catch {
-                printError("assay scan: \(error)")
-                throw ExitCode(2)
             }
         }
     }
@@ -154,17 +156,12 @@ struct ScanCommand: ParsableCommand {
             guard let index = shard ?? ScanPlan.shardFromEnvironment() else {
                 throw ValidationError("no --shard, and neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID is set")
             }
-            do {
+            try reportingErrors("assay scan run") {
                 let p = try ScanPlan.load(directory: plan)
                 let items = try p.items(shard: index, directory: plan)
                 let out = (results as NSString).appendingPathComponent(ScanPlan.shardFolderName(index))
                 let summary = try flags.scanner(out: out).run(items: items, progress: flags.progress())
                 try flags.finish(summary, out: out)
-            } catch let e as ExitCode {
-                throw e
-            } catch {
-                printError("assay scan run: \(error)")
-                throw ExitCode(2)
             }
         }
     }
@@ -177,7 +174,7 @@ struct ScanCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: "Output folder for the merged reports.") var out: String
 
         func run() throws {
-            do {
+            try reportingErrors("assay scan merge") {
                 let p = try ScanPlan.load(directory: plan)
                 let (summary, missing) = try p.merge(resultsDirectory: results, outputDirectory: out)
                 emit("merged \(summary.files) files from \(p.shards - missing.count) of \(p.shards) shards into \(out)\n")
@@ -185,11 +182,6 @@ struct ScanCommand: ParsableCommand {
                     printError("assay scan merge: no results yet for shards \(missing.map(String.init).joined(separator: ", "))")
                     throw ExitCode(2)
                 }
-            } catch let e as ExitCode {
-                throw e
-            } catch {
-                printError("assay scan merge: \(error)")
-                throw ExitCode(2)
             }
         }
     }

@@ -58,6 +58,10 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Comma-separated outcomes that fail: tampered, error, no-provenance, untrusted, unsupported.")
     var failOn: String?
 
+    func validate() throws {
+        try validateSeconds(seconds)
+    }
+
     func run() throws {
         let policy = try FailOn.parse(failOn)
         let verifier: Verifier

@@ -50,6 +50,10 @@ struct WatermarkCommand: ParsableCommand {
         var allWindows = false
         @Flag(help: "Print JSON.") var json = false
 
+        func validate() throws {
+            try validateSeconds(seconds)
+        }
+
         func run() throws {
             let e: WatermarkEvidence
             do {

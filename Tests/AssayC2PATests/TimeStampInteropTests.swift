@@ -14,12 +14,7 @@ struct TimeStampInteropTests {
         let tsa = try LoopbackTSA(pki: pki)
         defer { tsa.stop() }
         let dir = try TemporaryDirectory()
-        let out = dir.path("ts.mp4")
-        try ManifestSigner.sign(
-            inputPath: try TestFixtures.generated("h264_aac.mp4").path, outputPath: out.path,
-            definition: ManifestDefinition(
-                label: ContentLabel(producer: "p", generator: .init(name: "g", version: "1"))),
-            identity: try pki.signingIdentity(.es256), timeStampURL: tsa.url)
+        let out = try signWithTimeStamp(pki: pki, tsa: tsa, into: dir)
         let r = try ManifestValidator.validate(path: out.path, trust: pki.trust)
         #expect(r.state == .trusted)
         #expect(r.codes(.success).contains("timeStamp.validated"))
@@ -144,12 +139,7 @@ struct TimeStampTamperTests {
         let tsa = try LoopbackTSA(pki: pki)
         defer { tsa.stop() }
         let dir = try TemporaryDirectory()
-        let out = dir.path("ts.mp4")
-        try ManifestSigner.sign(
-            inputPath: try TestFixtures.generated("h264_aac.mp4").path, outputPath: out.path,
-            definition: ManifestDefinition(
-                label: ContentLabel(producer: "p", generator: .init(name: "g", version: "1"))),
-            identity: try pki.signingIdentity(.es256), timeStampURL: tsa.url)
+        let out = try signWithTimeStamp(pki: pki, tsa: tsa, into: dir)
         var b = Array(try Data(contentsOf: out))
         // The token's TSTInfo carries the policy OID 1.2.3.4.1 (06 04 2A 03 04 01): change its last arc.
         let oid: [UInt8] = [0x06, 0x04, 0x2A, 0x03, 0x04, 0x01]
@@ -171,4 +161,14 @@ struct TimeStampTamperTests {
         #expect(Set(ours.codes(.informational)) == Set(py.informational))
         #expect(ours.codes(.informational).contains("timeStamp.mismatch"))
     }
+}
+
+/// Signs the generated H.264 test clip into `dir/ts.mp4` with an ES256 identity of `pki` and a time-stamp from `tsa`.
+private func signWithTimeStamp(pki: TestPKI, tsa: LoopbackTSA, into dir: TemporaryDirectory) throws -> URL {
+    let out = dir.path("ts.mp4")
+    try ManifestSigner.sign(
+        inputPath: try TestFixtures.generated("h264_aac.mp4").path, outputPath: out.path,
+        definition: ManifestDefinition(label: ContentLabel(producer: "p", generator: .init(name: "g", version: "1"))),
+        identity: try pki.signingIdentity(.es256), timeStampURL: tsa.url)
+    return out
 }

@@ -37,6 +37,20 @@ struct LabelScanEndToEndTests {
         #expect(try e.run(["verify", input, "--fail-on", "tampered"]).status == 0)
         #expect(try e.run(["verify", input, "--fail-on", "bogus"]).status != 0)
         #expect(try e.run(["verify", e.path("missing.mp4")]).status == 2)
+        // A span that decodes nothing is a usage error, not "no watermark found".
+        for cmd in [["verify", out], ["classify", out], ["watermark", "detect", out]] {
+            for s in ["0", "-1", "nan"] { #expect(try e.run(cmd + ["--seconds=\(s)"]).status == 64, "\(cmd) \(s)") }
+        }
+        // scan refuses bad flags before it reads a file: no report folder appears.
+        let corpus = e.path("corpus")
+        try FileManager.default.createDirectory(atPath: corpus, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: input, toPath: corpus + "/a.mp4")
+        for bad in [["--fail-on", "bogus"], ["-j", "0"], ["--seconds", "0"]] {
+            let scanOut = e.path("scan-refused")
+            let r = try e.run(["scan", corpus, "--out", scanOut, "-q"] + bad)
+            #expect(r.status == 64, "\(bad): \(r.stderrText)")
+            #expect(!FileManager.default.fileExists(atPath: scanOut), "\(bad)")
+        }
         let aigc = try e.run(["verify", out, "--aigc"])
         #expect(aigc.status == 0)
         #expect(aigc.stdoutText.contains("integrity ok"))

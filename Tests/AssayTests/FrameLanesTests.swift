@@ -1,4 +1,5 @@
 import AssayClassifier
+import AssayCore
 import AssayTestSupport
 import Foundation
 import Testing

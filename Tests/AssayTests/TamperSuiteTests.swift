@@ -167,7 +167,7 @@ import Testing
         try Labeler(options: env.options()).label(input: input, output: labeled)
         let strictVerifier = try Verifier(options: VerifyOptions(watermark: false, classifier: false,
                                                                  environment: strictEnvironment))
-        let wrongEKU = try strictVerifier.verify(path: labeled, displayPath: labeled)
+        let wrongEKU = strictVerifier.verify(path: labeled, displayPath: labeled)
         #expect(wrongEKU.verdict.manifest?.failureCodes.contains("signingCredential.invalid") == true,
                 "\(wrongEKU.verdict.manifest?.failureCodes ?? [])")
         #expect(wrongEKU.verdict.outcome == .tampered && wrongEKU.verdict.manifest?.state != .trusted)

@@ -13,22 +13,7 @@ struct RealFootageTests {
         let r = try Subprocess.run(ffmpeg!, ["-v", "error", "-i", url.path, "-t", String(seconds), "-f", "rawvideo",
                                              "-pix_fmt", "yuv420p", "-"])
         #expect(r.status == 0)
-        let bytes = [UInt8](r.stdout)
-        let c = Frame.chromaSize(width: width, height: height)
-        let size = width * height + 2 * c.width * c.height
-        var frames: [Frame] = []
-        var offset = 0
-        while offset + size <= bytes.count {
-            let y = Array(bytes[offset..<(offset + width * height)])
-            let u = Array(bytes[(offset + width * height)..<(offset + width * height + c.width * c.height)])
-            let v = Array(bytes[(offset + width * height + c.width * c.height)..<(offset + size)])
-            frames.append(try Frame(luma: Plane(width: width, height: height, samples: y),
-                                    cb: Plane(width: c.width, height: c.height, samples: u),
-                                    cr: Plane(width: c.width, height: c.height, samples: v),
-                                    time: MediaTime(seconds: Double(frames.count) / fps), index: frames.count))
-            offset += size
-        }
-        return frames
+        return try yuv420Frames([UInt8](r.stdout), width: width, height: height, fps: fps)
     }
 
     @Test("bikes.mp4: embed, x264 CRF 23, decode, detect: payload exact; PSNR-Y >= 48 dB",

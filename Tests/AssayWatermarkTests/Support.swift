@@ -19,6 +19,25 @@ func testKey(_ seed: UInt64) -> WatermarkKey {
     return WatermarkKey.generate(using: &rng)
 }
 
+/// Splits raw yuv420p bytes (as `ffmpeg -f rawvideo -pix_fmt yuv420p` prints them) into frames at `fps`;
+/// a trailing partial frame is dropped.
+func yuv420Frames(_ bytes: [UInt8], width: Int, height: Int, fps: Double) throws -> [Frame] {
+    let c = Frame.chromaSize(width: width, height: height)
+    let lumaSize = width * height, chromaSize = c.width * c.height
+    let frameSize = lumaSize + 2 * chromaSize
+    var frames: [Frame] = []
+    var offset = 0
+    while offset + frameSize <= bytes.count {
+        let u = offset + lumaSize, v = u + chromaSize
+        frames.append(try Frame(luma: Plane(width: width, height: height, samples: Array(bytes[offset..<u])),
+                                cb: Plane(width: c.width, height: c.height, samples: Array(bytes[u..<v])),
+                                cr: Plane(width: c.width, height: c.height, samples: Array(bytes[v..<(v + chromaSize)])),
+                                time: MediaTime(seconds: Double(frames.count) / fps), index: frames.count))
+        offset += frameSize
+    }
+    return frames
+}
+
 /// A textured, slowly moving synthetic scene (smoothed noise plus a gradient), `count` frames at `fps`.
 func syntheticFrames(width: Int, height: Int, count: Int, fps: Double = 10, seed: UInt64 = 1) throws -> [Frame] {
     var rng = SeededGenerator(seed: seed)

@@ -4,7 +4,7 @@ import Foundation
 
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
 //   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N]
-//   wm-bench detect FILE... [--key S] [--payload S]          one JSON line per file
+//   wm-bench detect FILE... [--key S] [--payload S] [--no-search]   one JSON line per file
 //   wm-bench fp FILE... [--keys N] [--key-base S]            wrong/random-key false positives
 //   wm-bench speed [--frames N]                              embed fps at 720p/1080p, detect time 10 s 1080p
 
@@ -71,8 +71,11 @@ do {
         let key = benchKey(UInt64(option("--key", "1"))!)
         let payload = benchPayload(UInt64(option("--payload", "1"))!)
         let sps = Double(option("--sps", "15"))!
+        let geometrySearch = !args.contains("--no-search")
+        args.removeAll { $0 == "--no-search" }
         for file in args {
-            var analyzer = try WatermarkAnalyzer(configuration: .init(samplesPerSecond: sps))
+            var analyzer = try WatermarkAnalyzer(configuration: .init(samplesPerSecond: sps,
+                                                                      geometrySearch: geometrySearch))
             var detectCPU = 0.0
             _ = try VideoIO.decode(file) { frame in
                 if analyzer.wantsFrame(at: frame.time) {
@@ -90,9 +93,16 @@ do {
             let zs = diag.map { String(format: "%.1f", $0.z) }.joined(separator: ",")
             let slots = diag.map { String($0.slot) }.joined(separator: ",")
             let okSegs = ev.segments.filter { $0.payload == payload }.count
-            print(String(format: "{\"file\":\"%@\",\"present\":%@,\"p\":%.3g,\"payload_ok\":%@,\"segments\":%d,\"segments_ok\":%d,\"z\":[%@],\"slots\":[%@],\"cpu_s\":%.3f}",
-                         (file as NSString).lastPathComponent, ev.present ? "true" : "false", ev.pValue,
-                         ev.payload == payload ? "true" : "false", ev.segments.count, okSegs, zs, slots, detectCPU))
+            let pooled = analysis.pooledDiagnostics(key: key)
+            let candidates = analysis.searchCandidates.map { String(format: "[%.4f,%.2f,%.1f]", $0.scale, $0.degrees, $0.score) }
+                .joined(separator: ",")
+            // (String(format:) with an empty %@ argument crashes Foundation on Linux: strings are interpolated.)
+            let name = (file as NSString).lastPathComponent
+            print("{\"file\":\"\(name)\",\"present\":\(ev.present),\"p\":" + String(format: "%.3g", ev.pValue)
+                + ",\"payload_ok\":\(ev.payload == payload),\"segments\":\(ev.segments.count),\"segments_ok\":\(okSegs),"
+                + "\"z\":[\(zs)],\"slots\":[\(slots)],\"pooled_z\":" + String(format: "%.1f", pooled?.z ?? 0)
+                + ",\"pooled_slot\":\(pooled?.slot ?? -1),\"search\":[\(candidates)],\"cpu_s\":"
+                + String(format: "%.3f", detectCPU) + "}")
         }
     case "fp":
         let keys = Int(option("--keys", "100"))!
@@ -113,7 +123,10 @@ do {
                 let ev = analysis.evidence(key: key)
                 if ev.present { present += 1 }
                 minP = min(minP, ev.pValue)
-                if k < 25 { maxZ = max(maxZ, analysis.diagnostics(key: key).map(\.z).max() ?? 0) }
+                if k < 25 {
+                    maxZ = max(maxZ, analysis.diagnostics(key: key).map(\.z).max() ?? 0,
+                               analysis.pooledDiagnostics(key: key)?.z ?? 0)
+                }
             }
             print(String(format: "{\"file\":\"%@\",\"keys\":%d,\"windows\":%d,\"present\":%d,\"min_p\":%.3g,\"max_z_first25\":%.2f}",
                          (file as NSString).lastPathComponent, keys, analysis.windowCount, present, minP, maxZ))

@@ -16,15 +16,20 @@ public struct WatermarkAnalyzer: Sendable {
         public var maximumFramesPerWindow: Int
         /// Upper bound on windows per clip (later frames are ignored).
         public var maximumWindows: Int
+        /// Whether ``WatermarkAnalyzer/finish()`` also tests the pooled residual of the clip under the grid and
+        /// native geometry and under the candidates of a geometry search for crop with rescale (scale
+        /// 1.0...1.35) and rotation (±4°). Its slots count in the clip's Bonferroni factor whenever it is on.
+        public var geometrySearch: Bool
 
         /// Creates a configuration.
         public init(windowDuration: Double = 2.0, samplesPerSecond: Double = 15, maximumFramesPerWindow: Int = 60,
-                    maximumWindows: Int = 3600)
+                    maximumWindows: Int = 3600, geometrySearch: Bool = true)
         {
             self.windowDuration = windowDuration
             self.samplesPerSecond = samplesPerSecond
             self.maximumFramesPerWindow = maximumFramesPerWindow
             self.maximumWindows = maximumWindows
+            self.geometrySearch = geometrySearch
         }
     }
 
@@ -111,19 +116,36 @@ public struct WatermarkAnalyzer: Sendable {
     /// Windows closed so far (a window closes when a frame past its end arrives, or at ``finish()``).
     public var closedWindowCount: Int { windows.count }
 
-    /// The analysis of the windows closed so far; the open window is left as it is.
-    public func closedWindows() -> WatermarkAnalysis { WatermarkAnalysis(windows: windows) }
+    /// Pooled-test slots paid for in the clip p-value.
+    private var pooledSlots: Int { configuration.geometrySearch ? PooledAnalysis.slotCount : 0 }
 
-    /// Closes the last window and returns the analysis.
+    /// The analysis of the windows closed so far; the open window is left as it is. The pooled test (see
+    /// ``Configuration/geometrySearch``) is not run here, only paid for in the Bonferroni factor.
+    public func closedWindows() -> WatermarkAnalysis {
+        WatermarkAnalysis(windows: windows, pooled: nil, pooledSlots: pooledSlots)
+    }
+
+    /// Closes the last window and returns the analysis, with the pooled test when it is configured.
     public mutating func finish() -> WatermarkAnalysis {
         closeWindow()
-        return WatermarkAnalysis(windows: windows)
+        var pooled: PooledAnalysis?
+        if configuration.geometrySearch, let residual = residualHistory, let last = windows.last {
+            let count = windows.reversed().prefix { $0.gridPeriod == last.gridPeriod && $0.nativePeriod == last.nativePeriod }
+                .count
+            pooled = PooledAnalysis(residual: residual, windows: count, gridPeriod: last.gridPeriod,
+                                    nativePeriod: last.nativePeriod)
+        }
+        return WatermarkAnalysis(windows: windows, pooled: pooled, pooledSlots: pooledSlots)
     }
 }
 
 /// The key-independent analysis of a clip: per window, whitened tile spectra per geometry hypothesis.
 public struct WatermarkAnalysis: Sendable {
     let windows: [WindowAnalysis]
+    /// The clip-level pooled test, when it ran.
+    let pooled: PooledAnalysis?
+    /// Pooled-test slots paid for in the Bonferroni factor (whether or not it ran yet).
+    let pooledSlots: Int
 
     /// Number of windows analysed.
     public var windowCount: Int { windows.count }
@@ -137,7 +159,8 @@ public struct WatermarkAnalysis: Sendable {
     public func evidence(key: WatermarkKey, falsePositiveRate: Double = WatermarkDetector.defaultFalsePositiveRate,
                          bonferroniWindows: Int = 0) -> WatermarkEvidence
     {
-        KeyScorer(key: key).evidence(windows: windows, falsePositiveRate: falsePositiveRate, fingerprint: key.fingerprint,
+        KeyScorer(key: key).evidence(windows: windows, pooled: pooled, pooledSlots: pooledSlots,
+                                     falsePositiveRate: falsePositiveRate, fingerprint: key.fingerprint,
                                      bonferroniWindows: bonferroniWindows)
     }
 
@@ -145,17 +168,30 @@ public struct WatermarkAnalysis: Sendable {
     /// payload's CRC holds: the cheap test before scoring every window.
     func newestWindowSettles(key: WatermarkKey, falsePositiveRate: Double, bonferroniWindows: Int) -> Bool {
         guard let window = windows.last else { return false }
-        let score = KeyScorer(key: key).score(window)
-        let p = WatermarkDetector.pValue(z: score.z, hypotheses: KeyScorer.hypothesesPerWindow)
-        return p * Double(max(1, bonferroniWindows)) <= falsePositiveRate && score.decoded.crcValid
+        let score = KeyScorer(key: key).score(window.spectra)
+        let tests = KeyScorer.clipHypotheses(windows: max(1, bonferroniWindows), pooledSlots: pooledSlots)
+        return WatermarkDetector.pValue(z: score.z, hypotheses: tests) <= falsePositiveRate && score.decoded.crcValid
     }
 
     /// Per-window diagnostics for benchmarks: the best pilot z-score and the hypothesis slot it came from.
     public func diagnostics(key: WatermarkKey) -> [(z: Double, slot: Int, crcValid: Bool, payload: UInt64)] {
         let scorer = KeyScorer(key: key)
         return windows.map { w in
-            let r = scorer.score(w)
+            let r = scorer.score(w.spectra)
             return (r.z, r.slot, r.decoded.crcValid, r.decoded.payload)
         }
+    }
+
+    /// Diagnostics of the pooled test for benchmarks: the best pilot z-score and its slot (8 grid, 9 native,
+    /// 10... search candidates), or nil when the pooled test did not run.
+    public func pooledDiagnostics(key: WatermarkKey) -> (z: Double, slot: Int, crcValid: Bool, payload: UInt64)? {
+        guard let pooled, !pooled.spectra.isEmpty else { return nil }
+        let r = KeyScorer(key: key).score(pooled.spectra)
+        return (r.z, r.slot, r.decoded.crcValid, r.decoded.payload)
+    }
+
+    /// The geometry search's candidates (scale, rotation in degrees, comb score), for benchmarks.
+    public var searchCandidates: [(scale: Double, degrees: Double, score: Double)] {
+        (pooled?.candidates ?? []).map { ($0.scale, $0.rotation * 180 / Double.pi, $0.score) }
     }
 }

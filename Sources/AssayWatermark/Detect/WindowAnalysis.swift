@@ -36,6 +36,9 @@ struct WindowAnalysis: Sendable {
     var spectra: [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
     /// The lattice found by autocorrelation, if any (analysis pixels).
     var lattice: Lattice.Estimate?
+    /// Tile periods (analysis pixels) of the grid and native hypotheses.
+    var gridPeriod: Double
+    var nativePeriod: Double
 
     /// Analyses the mean luma of a window.
     /// - Parameter history: running sum of earlier windows' residuals at the same size (updated here); its
@@ -54,10 +57,12 @@ struct WindowAnalysis: Sendable {
         // Hypotheses.
         var base: [GeometryHypothesis] = []
         let gridPeriod = n * Double(mean.height) / TileGeometry.gridHeight * scale
+        self.gridPeriod = gridPeriod
         base.append(GeometryHypothesis(slot: 0, a00: gridPeriod / n, a01: 0, a10: 0, a11: gridPeriod / n, mirrored: false))
         // Native: not rescaled since embedding (cropped from a larger frame when >= 720 lines).
         let nativePeriod = Double(mean.height) < TileGeometry.gridHeight
             ? TileGeometry.period(width: mean.width, height: mean.height) : n * scale
+        self.nativePeriod = nativePeriod
         base.append(GeometryHypothesis(slot: 1, a00: nativePeriod / n, a01: 0, a10: 0, a11: nativePeriod / n, mirrored: false))
         lattice = Lattice.estimate(residual)
         if var sum = history, sum.width == residual.width, sum.height == residual.height {
@@ -85,16 +90,23 @@ struct WindowAnalysis: Sendable {
         for h in all where !kept.contains(where: { $0.isClose(to: h) }) {
             kept.append(h)
         }
-        // The hypotheses are independent: fold and transform them on both cores (same result, less wall time).
-        var folded = [(re: [Double], im: [Double])](repeating: ([], []), count: kept.count)
+        spectra = Self.spectra(residual, kept)
+    }
+
+    /// Folds and whitens a residual under each hypothesis; the hypotheses are independent, so they run on both
+    /// cores (same result, less wall time).
+    static func spectra(_ residual: FloatImage, _ hypotheses: [GeometryHypothesis])
+        -> [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
+    {
+        var folded = [(re: [Double], im: [Double])](repeating: ([], []), count: hypotheses.count)
         folded.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let slots = out.baseAddress!
-            let hypotheses = kept, image = residual
+            let image = residual
             DispatchQueue.concurrentPerform(iterations: hypotheses.count) { i in
                 slots[i] = Self.whitenedBand(Self.fold(image, hypotheses[i]))
             }
         }
-        spectra = zip(kept, folded).map { ($0, $1.re, $1.im) }
+        return zip(hypotheses, folded).map { ($0, $1.re, $1.im) }
     }
 
     /// High-pass residual: Y - blur(Y), clipped, zero on black fill (eroded).
@@ -192,5 +204,39 @@ struct WindowAnalysis: Sendable {
             outIm[k] = im[Int(bin)] / local
         }
         return (outRe, outIm)
+    }
+}
+
+/// The clip-level test on the pooled residual (the sum of every window's residual at the last window's frame
+/// size): grid and native geometry, plus the candidates of ``GeometrySearch``. It runs once per clip, when the
+/// analysis finishes, and each of its ``slotCount`` slots counts in the clip's Bonferroni factor (fixed, whether
+/// or not every slot produced a spectrum).
+struct PooledAnalysis: Sendable {
+    /// Windows pooled.
+    var windows: Int
+    /// The search's candidates (for diagnostics).
+    var candidates: [GeometrySearch.Candidate]
+    /// Whitened tile spectra per hypothesis (slots ``firstSlot`` ...).
+    var spectra: [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
+
+    /// Slots of the pooled test: grid, native and the search's candidates.
+    static let slotCount = 2 + GeometrySearch.candidateCount
+    /// Slot number of the pooled grid hypothesis (window slots are 0..<8).
+    static let firstSlot = GeometryHypothesis.slotCount
+
+    init(residual: FloatImage, windows: Int, gridPeriod: Double, nativePeriod: Double) {
+        self.windows = windows
+        let n = Double(TileGeometry.size)
+        var hypotheses = [GeometryHypothesis(slot: Self.firstSlot, a00: gridPeriod / n, a01: 0, a10: 0,
+                                             a11: gridPeriod / n, mirrored: false)]
+        let native = GeometryHypothesis(slot: Self.firstSlot + 1, a00: nativePeriod / n, a01: 0, a10: 0,
+                                        a11: nativePeriod / n, mirrored: false)
+        if !native.isClose(to: hypotheses[0]) { hypotheses.append(native) }
+        candidates = GeometrySearch.candidates(residual, basePeriod: gridPeriod)
+        for (i, c) in candidates.enumerated() {
+            let h = GeometrySearch.hypothesis(c, basePeriod: gridPeriod, slot: Self.firstSlot + 2 + i)
+            if !hypotheses.contains(where: { $0.isClose(to: h) }) { hypotheses.append(h) }
+        }
+        spectra = WindowAnalysis.spectra(residual, hypotheses)
     }
 }

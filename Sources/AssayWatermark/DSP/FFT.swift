@@ -79,6 +79,27 @@ struct FFT: Sendable {
     }
 }
 
+extension FFT {
+    /// In-place transform of the given `columns` of a row-major complex image of `count` rows and `stride` columns,
+    /// one column at a time through the scratch buffers `a` and `b` (`count` values each); unscaled.
+    func transformColumns(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, stride: Int,
+                          columns: some Sequence<Int>, scratch a: UnsafeMutablePointer<Double>,
+                          _ b: UnsafeMutablePointer<Double>, inverse: Bool) {
+        let rows = count
+        for x in columns {
+            for y in 0..<rows {
+                a[y] = re[y * stride + x]
+                b[y] = im[y * stride + x]
+            }
+            transform(a, b, inverse: inverse)
+            for y in 0..<rows {
+                re[y * stride + x] = a[y]
+                im[y * stride + x] = b[y]
+            }
+        }
+    }
+}
+
 /// A 2-D FFT of a `rows x cols` row-major complex image (both powers of two).
 struct FFT2D: Sendable {
     let rows: Int
@@ -105,18 +126,8 @@ struct FFT2D: Sendable {
                 var ti = [Double](repeating: 0, count: rows)
                 tr.withUnsafeMutableBufferPointer { trp in
                     ti.withUnsafeMutableBufferPointer { tip in
-                        let a = trp.baseAddress!, b = tip.baseAddress!
-                        for x in 0..<cols {
-                            for y in 0..<rows {
-                                a[y] = r[y * cols + x]
-                                b[y] = i[y * cols + x]
-                            }
-                            colPlan.transform(a, b, inverse: inverse)
-                            for y in 0..<rows {
-                                r[y * cols + x] = a[y]
-                                i[y * cols + x] = b[y]
-                            }
-                        }
+                        colPlan.transformColumns(r, i, stride: cols, columns: 0..<cols, scratch: trp.baseAddress!,
+                                                 tip.baseAddress!, inverse: inverse)
                     }
                 }
                 if inverse {

@@ -302,17 +302,7 @@ struct KeyScorer {
                 ar.withUnsafeMutableBufferPointer { abr in
                     ai.withUnsafeMutableBufferPointer { abi in
                         let r = rp.baseAddress!, i = ip.baseAddress!, a = abr.baseAddress!, b = abi.baseAddress!
-                        for col in bandColumns {
-                            for y in 0..<n {
-                                a[y] = r[y * n + col]
-                                b[y] = i[y * n + col]
-                            }
-                            plan.transform(a, b, inverse: true)
-                            for y in 0..<n {
-                                r[y * n + col] = a[y]
-                                i[y * n + col] = b[y]
-                            }
-                        }
+                        plan.transformColumns(r, i, stride: n, columns: bandColumns, scratch: a, b, inverse: true)
                         for y in stride(from: 0, to: n, by: 2) {
                             let p = y * n, q = p + n
                             for u in 0..<n {

@@ -4,7 +4,7 @@ import Foundation
 
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
 //   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N]
-//   wm-bench detect FILE... [--key S] [--payload S] [--no-search]   one JSON line per file
+//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--list N] [--list-unconfirmed]   one JSON line per file
 //   wm-bench fp FILE... [--keys N] [--key-base S]            wrong/random-key false positives
 //   wm-bench speed [--frames N]                              embed fps at 720p/1080p, detect time 10 s 1080p
 
@@ -73,6 +73,11 @@ do {
         let sps = Double(option("--sps", "15"))!
         let geometrySearch = !args.contains("--no-search")
         args.removeAll { $0 == "--no-search" }
+        // --list N (1 = plain Viterbi), --list-unconfirmed: the payload list-decoding policy (default: the library's).
+        let listSize = Int(option("--list", String(PayloadCodec.ListPolicy.default.listSize)))!
+        let unconfirmed = args.contains("--list-unconfirmed")
+        args.removeAll { $0 == "--list-unconfirmed" }
+        let listPolicy = PayloadCodec.ListPolicy(listSize: listSize, requiresConfirmation: !unconfirmed)
         for file in args {
             var analyzer = try WatermarkAnalyzer(configuration: .init(samplesPerSecond: sps,
                                                                       geometrySearch: geometrySearch))
@@ -87,12 +92,14 @@ do {
             }
             let t0 = cpuTime()
             let analysis = analyzer.finish()
-            let ev = analysis.evidence(key: key)
+            let ev = analysis.evidence(key: key, payloadList: listPolicy)
             detectCPU += cpuTime() - t0
             let diag = analysis.diagnostics(key: key)
             let zs = diag.map { String(format: "%.1f", $0.z) }.joined(separator: ",")
             let slots = diag.map { String($0.slot) }.joined(separator: ",")
             let okSegs = ev.segments.filter { $0.payload == payload }.count
+            let wrongSegs = ev.segments.filter { $0.payload != nil && $0.payload != payload }.count
+            let wrong = ev.payload != nil && ev.payload != payload
             let pooled = analysis.pooledDiagnostics(key: key)
             let candidates = analysis.searchCandidates.map { String(format: "[%.4f,%.2f,%.1f]", $0.scale, $0.degrees, $0.score) }
                 .joined(separator: ",")
@@ -100,6 +107,7 @@ do {
             let name = (file as NSString).lastPathComponent
             print("{\"file\":\"\(name)\",\"present\":\(ev.present),\"p\":" + String(format: "%.3g", ev.pValue)
                 + ",\"payload_ok\":\(ev.payload == payload),\"segments\":\(ev.segments.count),\"segments_ok\":\(okSegs),"
+                + "\"payload_wrong\":\(wrong),\"segments_wrong\":\(wrongSegs),"
                 + "\"z\":[\(zs)],\"slots\":[\(slots)],\"pooled_z\":" + String(format: "%.1f", pooled?.z ?? 0)
                 + ",\"pooled_slot\":\(pooled?.slot ?? -1),\"search\":[\(candidates)],\"cpu_s\":"
                 + String(format: "%.3f", detectCPU) + "}")

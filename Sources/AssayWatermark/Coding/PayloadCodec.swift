@@ -53,13 +53,59 @@ public enum PayloadCodec {
         public var payload: UInt64
         /// Whether the decoded CRC matches the decoded data.
         public var crcValid: Bool
+        /// The path's rank in the list decoder's metric order (1 = the plain Viterbi path).
+        public var rank: Int
+
+        /// Creates a result.
+        public init(payload: UInt64, crcValid: Bool, rank: Int = 1) {
+            self.payload = payload
+            self.crcValid = crcValid
+            self.rank = rank
+        }
     }
 
-    /// Soft-decision Viterbi decode. `soft[i] > 0` favours coded bit `i` = 0; magnitudes are confidences.
+    /// How the detector uses the CRC-aided list decoder (see ``decode(_:listSize:)``).
+    public struct ListPolicy: Sendable, Hashable {
+        /// Paths kept per trellis state and checked against the CRC (1 = plain Viterbi).
+        public var listSize: Int
+        /// Whether a CRC-valid path of rank > 1 needs the same payload from a second, distinct present window
+        /// of the clip before it is reported (rank-1 paths are reported as by plain Viterbi).
+        public var requiresConfirmation: Bool
+
+        /// Creates a policy.
+        public init(listSize: Int, requiresConfirmation: Bool) {
+            self.listSize = max(1, min(maximumListSize, listSize))
+            self.requiresConfirmation = requiresConfirmation
+        }
+
+        /// Plain Viterbi (the decoder before session 4 part 2).
+        public static let plain = ListPolicy(listSize: 1, requiresConfirmation: false)
+        /// The default: L = 8, list-only payloads confirmed by a second window.
+        public static let `default` = ListPolicy(listSize: 8, requiresConfirmation: true)
+    }
+
+    /// Upper bound on the list size (back pointers store the rank in a byte).
+    public static let maximumListSize = 64
+
+    /// Soft-decision decode. `soft[i] > 0` favours coded bit `i` = 0; magnitudes are confidences.
+    ///
+    /// With `listSize` 1 this is the plain Viterbi decoder. With `listSize` L > 1 it is a parallel list Viterbi
+    /// (the L best paths into every state are kept); the L best terminated paths are checked in metric order and
+    /// the first whose CRC holds is returned with its ``Decoded/rank``. When none holds, the best path is returned
+    /// with `crcValid == false`. A wrong path passes the CRC with probability about 2^-16 per path checked, so a
+    /// list accepts a wrong payload with probability up to about L x 2^-16 on soft bits that carry no payload.
     /// - Precondition: `soft.count == codedBits` (otherwise the result has `crcValid == false`).
-    public static func decode(_ soft: [Double]) -> Decoded {
+    public static func decode(_ soft: [Double], listSize: Int = 1) -> Decoded {
         guard soft.count == codedBits, soft.allSatisfy({ $0.isFinite }) else {
             return Decoded(payload: 0, crcValid: false)
+        }
+        if listSize > 1 {
+            let paths = listPaths(soft, listSize: min(listSize, maximumListSize))
+            for (index, path) in paths.enumerated() {
+                let d = result(of: path, rank: index + 1)
+                if d.crcValid { return d }
+            }
+            return paths.first.map { result(of: $0, rank: 1) } ?? Decoded(payload: 0, crcValid: false)
         }
         let steps = codedBits / 2
         let ns = stateCount
@@ -99,10 +145,76 @@ public enum PayloadCodec {
             decoded[t] = UInt8(state & 1)
             state = Int(survivor[t * ns + state])
         }
+        return result(of: decoded, rank: 1)
+    }
+
+    /// The payload and CRC check of a decoded input sequence (data, CRC, tail).
+    static func result(of decoded: [UInt8], rank: Int) -> Decoded {
         let data = Array(decoded[0..<dataBits])
         let crc = Array(decoded[dataBits..<(dataBits + crcBits)])
         var payload: UInt64 = 0
         for b in data { payload = payload << 1 | UInt64(b) }
-        return Decoded(payload: payload, crcValid: crc16(data) == crc)
+        return Decoded(payload: payload, crcValid: crc16(data) == crc, rank: rank)
+    }
+
+    /// Parallel list Viterbi: the (up to) `listSize` best terminated paths, best first, as input bit sequences.
+    /// Memory is steps x 64 states x L back pointers (L ≤ 64), independent of the input values.
+    static func listPaths(_ soft: [Double], listSize: Int) -> [[UInt8]] {
+        let steps = codedBits / 2
+        let ns = stateCount
+        let l = listSize
+        // metric[s * l + r]: the r-th best metric into state s (descending, -inf when absent).
+        var metric = [Double](repeating: -.infinity, count: ns * l)
+        metric[0] = 0
+        var next = [Double](repeating: -.infinity, count: ns * l)
+        // back[(t * ns + s) * l + r] = predecessor state << 8 | predecessor rank.
+        var back = [UInt16](repeating: 0, count: steps * ns * l)
+        var branch = [Double](repeating: 0, count: 4)  // indexed by out0 << 1 | out1
+        for t in 0..<steps {
+            let s0 = soft[2 * t], s1 = soft[2 * t + 1]
+            branch[0] = s0 + s1
+            branch[1] = s0 - s1
+            branch[2] = -s0 + s1
+            branch[3] = -s0 - s1
+            for target in 0..<ns {
+                let b = target & 1
+                let pa = target >> 1, pb = target >> 1 | ns >> 1
+                let regA = UInt32(pa) << 1 | UInt32(b), regB = UInt32(pb) << 1 | UInt32(b)
+                let bmA = branch[Int(parity(regA & generators.0)) << 1 | Int(parity(regA & generators.1))]
+                let bmB = branch[Int(parity(regB & generators.0)) << 1 | Int(parity(regB & generators.1))]
+                // Merge the two predecessors' sorted lists.
+                var ia = 0, ib = 0
+                for r in 0..<l {
+                    let ma = ia < l ? metric[pa * l + ia] + bmA : -.infinity
+                    let mb = ib < l ? metric[pb * l + ib] + bmB : -.infinity
+                    let slot = target * l + r
+                    if ma == -.infinity && mb == -.infinity {
+                        next[slot] = -.infinity
+                    } else if ma >= mb {
+                        next[slot] = ma
+                        back[t * ns * l + slot] = UInt16(pa) << 8 | UInt16(ia)
+                        ia += 1
+                    } else {
+                        next[slot] = mb
+                        back[t * ns * l + slot] = UInt16(pb) << 8 | UInt16(ib)
+                        ib += 1
+                    }
+                }
+            }
+            swap(&metric, &next)
+        }
+        var paths: [[UInt8]] = []
+        for r in 0..<l where metric[r] > -.infinity {  // terminated: end in state 0
+            var state = 0, rank = r
+            var decoded = [UInt8](repeating: 0, count: steps)
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                decoded[t] = UInt8(state & 1)
+                let entry = back[(t * ns + state) * l + rank]
+                state = Int(entry >> 8)
+                rank = Int(entry & 0xFF)
+            }
+            paths.append(decoded)
+        }
+        return paths
     }
 }

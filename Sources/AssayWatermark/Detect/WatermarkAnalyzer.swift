@@ -156,12 +156,14 @@ public struct WatermarkAnalysis: Sendable {
     ///   - falsePositiveRate: decision threshold on the clip's p-value (default 1e-6).
     ///   - bonferroniWindows: windows paid for in the clip p-value when more were planned than analysed
     ///     (a sequential read that stopped early); at least the windows analysed.
+    ///   - payloadList: how the CRC-aided list decoder is used (default L = 8 with a second window's confirmation).
     public func evidence(key: WatermarkKey, falsePositiveRate: Double = WatermarkDetector.defaultFalsePositiveRate,
-                         bonferroniWindows: Int = 0) -> WatermarkEvidence
+                         bonferroniWindows: Int = 0, payloadList: PayloadCodec.ListPolicy = .default)
+        -> WatermarkEvidence
     {
         KeyScorer(key: key).evidence(windows: windows, pooled: pooled, pooledSlots: pooledSlots,
                                      falsePositiveRate: falsePositiveRate, fingerprint: key.fingerprint,
-                                     bonferroniWindows: bonferroniWindows)
+                                     bonferroniWindows: bonferroniWindows, payloadList: payloadList)
     }
 
     /// Whether the newest window alone passes the threshold (with `bonferroniWindows` paid for) and its

@@ -157,14 +157,24 @@ struct KeyScorer {
     }
 
     /// Decodes the best hypothesis whose z passes `threshold` and whose CRC holds, trying them in order of z.
+    /// Plain Viterbi is tried on every such hypothesis first; only when none decodes does the list decoder
+    /// (`listSize` > 1) try them again in the same order, so a rank-1 result is always preferred.
     func decodeFirstValid(_ score: WindowScore, _ spectra: Spectra, tests: Double,
-                          falsePositiveRate: Double) -> PayloadCodec.Decoded?
+                          falsePositiveRate: Double, listSize: Int = 1) -> PayloadCodec.Decoded?
     {
         if score.decoded.crcValid { return score.decoded }
+        var passing: [[Double]] = [score.soft]
         for c in score.candidates.dropFirst() {
             guard WatermarkDetector.pValue(z: c.z, hypotheses: tests) <= falsePositiveRate else { break }
             let s = spectra[c.index]
-            let d = PayloadCodec.decode(softBits(re: s.re, im: s.im, shift: c.shift))
+            let soft = softBits(re: s.re, im: s.im, shift: c.shift)
+            let d = PayloadCodec.decode(soft)
+            if d.crcValid { return d }
+            passing.append(soft)
+        }
+        guard listSize > 1 else { return nil }
+        for soft in passing {
+            let d = PayloadCodec.decode(soft, listSize: listSize)
             if d.crcValid { return d }
         }
         return nil
@@ -175,9 +185,14 @@ struct KeyScorer {
     ///   - pooledSlots: its slots in the Bonferroni factor (paid for whether or not it ran).
     ///   - bonferroniWindows: windows paid for in the p-value (at least `windows.count`; more when a
     ///     sequential read stops before analysing every planned window).
+    ///   - payloadList: how the CRC-aided list decoder is used (see ``PayloadCodec/ListPolicy``).
     func evidence(windows: [WindowAnalysis], pooled: PooledAnalysis?, pooledSlots: Int, falsePositiveRate: Double,
-                  fingerprint: String, bonferroniWindows: Int = 0) -> WatermarkEvidence
+                  fingerprint: String, bonferroniWindows: Int = 0,
+                  payloadList: PayloadCodec.ListPolicy = .default) -> WatermarkEvidence
     {
+        let listSize = payloadList.listSize
+        // List decodes that are not checked by a second window use the list only when no confirmation is required.
+        let unconfirmedListSize = payloadList.requiresConfirmation ? 1 : listSize
         guard !windows.isEmpty else {
             return WatermarkEvidence(present: false, pValue: 1, threshold: falsePositiveRate, keyFingerprint: fingerprint)
         }
@@ -186,6 +201,9 @@ struct KeyScorer {
         var segments: [WatermarkEvidence.Segment] = []
         var clipP = 1.0
         var votes: [UInt64: Int] = [:]
+        // Segment index -> payload from a list path of rank > 1 awaiting a second window (confirmation policy).
+        var pending: [(segment: Int, payload: UInt64)] = []
+        var rankOne: [(segment: Int, payload: UInt64)] = []
         var combined = [Double](repeating: 0, count: PayloadCodec.codedBits)
         var combinedWindows = 0
         var best: (z: Double, slot: Int, shift: (Int, Int))?
@@ -200,10 +218,15 @@ struct KeyScorer {
             var payload: UInt64?
             if present {
                 if let decoded = decodeFirstValid(score, window.spectra, tests: tests,
-                                                  falsePositiveRate: falsePositiveRate)
+                                                  falsePositiveRate: falsePositiveRate, listSize: listSize)
                 {
-                    payload = decoded.payload
-                    votes[decoded.payload, default: 0] += 1
+                    if decoded.rank > 1 && payloadList.requiresConfirmation {
+                        pending.append((segments.count, decoded.payload))
+                    } else {
+                        payload = decoded.payload
+                        votes[decoded.payload, default: 0] += 1
+                        if decoded.rank == 1 { rankOne.append((segments.count, decoded.payload)) }
+                    }
                 }
                 // Soft combining across present windows (normalised so each window weighs by its SNR).
                 let rms = (score.soft.reduce(0) { $0 + $1 * $1 } / Double(max(1, score.soft.count))).squareRoot()
@@ -218,6 +241,13 @@ struct KeyScorer {
                     start: MediaTime(seconds: window.start), end: MediaTime(seconds: window.end), pValue: p,
                     present: present, payload: payload))
         }
+        // A list-only payload counts once a second, distinct window decoded the same payload (at any rank).
+        for p in pending {
+            let others = (pending + rankOne).filter { $0.payload == p.payload && $0.segment != p.segment }
+            guard !others.isEmpty else { continue }
+            segments[p.segment].payload = p.payload
+            votes[p.payload, default: 0] += 1
+        }
         // The pooled test: once per clip, on the sum of every window's residual.
         var pooledPayload: UInt64?
         if let pooled, !pooled.spectra.isEmpty {
@@ -226,13 +256,14 @@ struct KeyScorer {
             clipP = min(clipP, adjusted)
             if adjusted <= falsePositiveRate {
                 pooledPayload = decodeFirstValid(score, pooled.spectra, tests: tests,
-                                                 falsePositiveRate: falsePositiveRate)?.payload
+                                                 falsePositiveRate: falsePositiveRate,
+                                                 listSize: unconfirmedListSize)?.payload
             }
         }
         var payload = votes.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }?.key
         if payload == nil { payload = pooledPayload }
         if payload == nil && combinedWindows > 1 {
-            let decoded = PayloadCodec.decode(combined)
+            let decoded = PayloadCodec.decode(combined, listSize: unconfirmedListSize)
             if decoded.crcValid { payload = decoded.payload }
         }
         if payload == nil, clipP <= falsePositiveRate, windows.count > 1, let best {
@@ -248,7 +279,7 @@ struct KeyScorer {
                 guard rms > 0 else { continue }
                 for i in 0..<sum.count { sum[i] += soft[i] / rms * z }
             }
-            let decoded = PayloadCodec.decode(sum)
+            let decoded = PayloadCodec.decode(sum, listSize: unconfirmedListSize)
             if decoded.crcValid { payload = decoded.payload }
         }
         return WatermarkEvidence(

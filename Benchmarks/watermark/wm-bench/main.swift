@@ -5,6 +5,7 @@ import Foundation
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
 //   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N]
 //   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--list N] [--list-unconfirmed]   one JSON line per file
+//   wm-bench codec [--trials N] [--sigma X]                  payload decode CPU and CRC pass rate per list size
 //   wm-bench fp FILE... [--keys N] [--key-base S]            wrong/random-key false positives
 //   wm-bench speed [--frames N]                              embed fps at 720p/1080p, detect time 10 s 1080p
 
@@ -111,6 +112,36 @@ do {
                 + "\"z\":[\(zs)],\"slots\":[\(slots)],\"pooled_z\":" + String(format: "%.1f", pooled?.z ?? 0)
                 + ",\"pooled_slot\":\(pooled?.slot ?? -1),\"search\":[\(candidates)],\"cpu_s\":"
                 + String(format: "%.3f", detectCPU) + "}")
+        }
+    case "codec":
+        // CPU per payload decode attempt (plain Viterbi vs list sizes) on noisy codewords, and the CRC pass rate
+        // of each list size on pure-noise soft vectors (the per-attempt wrong-payload rate on undecodable input).
+        let trials = Int(option("--trials", "20000"))!
+        var rng = SystemRandomNumberGenerator()
+        func gaussian() -> Double {
+            let u1 = (Double(rng.next() >> 11) + 0.5) / Double(1 << 53), u2 = Double(rng.next() >> 11) / Double(1 << 53)
+            return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        }
+        let noise = (0..<trials).map { _ in (0..<PayloadCodec.codedBits).map { _ in gaussian() } }
+        let payloads = (0..<trials).map { _ in rng.next() }
+        let sigma = Double(option("--sigma", "1.0"))!
+        let coded = payloads.enumerated().map { i, p in
+            PayloadCodec.encode(p).enumerated().map { j, c in (c == 0 ? 1.0 : -1.0) + sigma * noise[(i + 1) % trials][j] }
+        }
+        print("| list size | us per decode (noise input) | CRC-valid on noise | per attempt | bound L x 2^-16 |"
+            + " exact at sigma \(sigma) | wrong at sigma \(sigma) |")
+        print("|---|---|---|---|---|---|---|")
+        for l in [1, 4, 8, 16, 32] {
+            var valid = 0, exact = 0, wrong = 0
+            let t0 = cpuTime()
+            for soft in noise where PayloadCodec.decode(soft, listSize: l).crcValid { valid += 1 }
+            let perDecode = (cpuTime() - t0) / Double(trials) * 1e6
+            for (i, soft) in coded.enumerated() {
+                let d = PayloadCodec.decode(soft, listSize: l)
+                if d.crcValid { if d.payload == payloads[i] { exact += 1 } else { wrong += 1 } }
+            }
+            print(String(format: "| %d | %.1f | %d / %d | %.2g | %.2g | %d / %d | %d |", l, perDecode, valid, trials,
+                         Double(valid) / Double(trials), Double(l) / 65536, exact, trials, wrong))
         }
     case "fp":
         let keys = Int(option("--keys", "100"))!

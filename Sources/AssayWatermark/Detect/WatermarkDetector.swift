@@ -14,7 +14,8 @@ import AssayCore
 /// bound times every test of the clip (Bonferroni): 65,536 shifts x (8 geometry slots x windows + 5 slots
 /// of the pooled test that ``finish()`` runs on the sum of all windows, with the geometry search for crop
 /// with rescale and rotation; see ``WatermarkAnalyzer/Configuration/geometrySearch``). The payload is decoded
-/// (soft Viterbi + CRC-16) only in tests that pass the threshold.
+/// (soft Viterbi + CRC-16, then a CRC-aided list Viterbi whose list-only payloads need a second window; see
+/// ``PayloadCodec/ListPolicy``) only in tests that pass the threshold.
 public struct WatermarkDetector: Sendable {
     /// Default decision threshold: false-positive rate per clip.
     public static let defaultFalsePositiveRate = 1e-6

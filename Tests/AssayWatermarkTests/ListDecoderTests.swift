@@ -72,7 +72,7 @@ struct ListDecoderTests {
             // A rank-1 success is the same as plain Viterbi's.
             if plain.crcValid { #expect(list == plain) }
         }
-        #expect(rescued >= 10)
+        #expect(rescued >= 100)  // 159 of 400 with this seed
         #expect(plainWrong == 0)
         #expect(listWrong == 0)
     }

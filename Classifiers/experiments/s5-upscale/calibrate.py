@@ -42,6 +42,9 @@ def detect(r, lim):
         return 3
     if r["e4"] >= lim["minimumExplained4"]:
         return 4
+    if "minimumExplained4Smooth" in lim and r["e4"] >= lim["minimumExplained4Smooth"] \
+            and r["e2"] <= lim["maximumExplained2ForFactor4"]:
+        return 4
     return None
 
 
@@ -53,6 +56,12 @@ def main():
                maximumExplained4ForFactor2=0.0,
                minimumExplained3=round(q([r["e3"] for r in gen]), 4),
                minimumExplained4=round(q([r["e4"] for r in gen]), 4))
+    v1 = dict(lim)
+    lim["maximumExplained2ForFactor4"] = 0.05    # RULE.md amendment v2, fixed a priori
+    lim["minimumExplained4Smooth"] = round(q([r["e4"] for r in gen if r["e2"] <= 0.05]), 4)
+    version = os.environ.get("RULE", "v2")
+    if version == "v1":
+        lim = v1
     by = collections.defaultdict(list)
     for r in rows:
         by[r["variant"]].append(r)
@@ -63,13 +72,15 @@ def main():
                         e2_median=float(np.median([r["e2"] for r in rs])), e3_median=float(np.median([r["e3"] for r in rs])),
                         e4_median=float(np.median([r["e4"] for r in rs])))
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    json.dump(dict(limits=lim, generated_segments=len(gen), variants=table),
-              open(os.path.join(HERE, "results", "train.json"), "w"), indent=1)
+    json.dump(dict(rule=version, limits=lim, generated_segments=len(gen), variants=table),
+              open(os.path.join(HERE, "results", f"train-{version}.json"), "w"), indent=1)
     print(json.dumps(lim))
     for v, t in table.items():
         print(f"{v:34s} {t['segments']:5d} det {t['detected']:4d} {t['by_factor']}  med e2 {t['e2_median']:.3f} "
               f"e3 {t['e3_median']:.3f} e4 {t['e4_median']:.3f}")
     # the rule-off copy of lr-2 (for the before/after comparison), then the shipped calibration with the rule
+    if os.environ.get("WRITE", "1") == "0":
+        return
     off = os.path.join(HERE, "data", "lr2-upscale-off")
     os.makedirs(off, exist_ok=True)
     shutil.copy(os.path.join(LR2, "model.json"), off)

@@ -1,0 +1,141 @@
+import AssayClassifier
+import AssayCore
+import AssayTestSupport
+import Foundation
+import Testing
+
+/// The classical-upscale abstention (issue 5): ordinary rescaling must not be called AI.
+/// Real clips, the real ffmpeg CLI, the shipped model; each case is compared with the same model without the rule.
+@Suite("Classical upscale rule")
+struct UpscaleRuleTests {
+    /// Encodes `input` through `filter` with the ffmpeg CLI (x264 CRF 23, yuv420p) and decodes `count` frames.
+    static func render(_ input: URL, filter: String, count: Int, in dir: TemporaryDirectory) throws -> [Frame] {
+        let ffmpeg = try #require(Subprocess.which("ffmpeg"))
+        let out = dir.path("clip.mp4").path
+        let made = try Subprocess.run(ffmpeg, [
+            "-v", "error", "-y", "-i", input.path, "-frames:v", String(count), "-vf", filter, "-c:v", "libx264",
+            "-preset", "medium", "-crf", "23", "-pix_fmt", "yuv420p", out,
+        ])
+        try #require(made.status == 0, "\(made.stderrText)")
+        return try decode(path: out, count: count)
+    }
+
+    /// Decodes a clip to yuv420p frames with the ffmpeg CLI.
+    static func decode(path: String, count: Int) throws -> [Frame] {
+        let ffmpeg = try #require(Subprocess.which("ffmpeg"))
+        let ffprobe = try #require(Subprocess.which("ffprobe"))
+        let probe = try Subprocess.run(ffprobe, [
+            "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", path,
+        ])
+        let dims = probe.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap {
+            Int($0)
+        }
+        try #require(dims.count == 2)
+        let (w, h) = (dims[0], dims[1])
+        let raw = try Subprocess.run(ffmpeg, [
+            "-v", "error", "-i", path, "-frames:v", String(count), "-f", "rawvideo", "-pix_fmt", "yuv420p", "-",
+        ])
+        try #require(raw.status == 0)
+        let bytes = [UInt8](raw.stdout)
+        let c = Frame.chromaSize(width: w, height: h)
+        let size = w * h + 2 * c.width * c.height
+        return try (0..<(bytes.count / size)).map { i in
+            let base = i * size
+            let cbEnd = base + w * h + c.width * c.height
+            return try Frame(
+                luma: Plane(width: w, height: h, samples: Array(bytes[base..<(base + w * h)])),
+                cb: Plane(width: c.width, height: c.height, samples: Array(bytes[(base + w * h)..<cbEnd])),
+                cr: Plane(width: c.width, height: c.height, samples: Array(bytes[cbEnd..<(base + size)])),
+                time: MediaTime(seconds: Double(i) / 25), duration: MediaTime(seconds: 0.04), index: i)
+        }
+    }
+
+    /// The shipped model, and the same model with the upscale rule removed from its calibration.
+    static func classifiers(in dir: TemporaryDirectory) throws -> (on: ArtifactClassifier, off: ArtifactClassifier) {
+        let shipped = ModelFolder.shipped
+        let on = try ArtifactClassifier(modelDirectory: shipped.path)
+        let folder = dir.path("rule-off")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: shipped.appendingPathComponent("model.json"), to: folder.appendingPathComponent("model.json"))
+        let data = try Data(contentsOf: shipped.appendingPathComponent("calibration.json"))
+        var doc = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var abstention = try #require(doc["abstention"] as? [String: Any])
+        #expect(abstention["upscale"] != nil, "the shipped calibration carries the upscale rule")
+        abstention.removeValue(forKey: "upscale")
+        doc["abstention"] = abstention
+        try JSONSerialization.data(withJSONObject: doc).write(to: folder.appendingPathComponent("calibration.json"))
+        let off = try ArtifactClassifier(modelDirectory: folder.path)
+        #expect(off.calibration.upscale == nil)
+        return (on, off)
+    }
+
+    @Test("carphone upscaled ×2 (Catmull-Rom bicubic, ffmpeg CLI) is inconclusive, not artifacts")
+    func upscaledCarphoneAbstains() throws {
+        let dir = try TemporaryDirectory()
+        let frames = try Self.render(
+            TestFixtures.bundled("carphone.mp4"), filter: "scale=iw*2:ih*2:flags=bicubic:param0=0:param1=0.5",
+            count: 48, in: dir)
+        #expect(frames.count == 48 && frames[0].width == 352)
+        let (on, off) = try Self.classifiers(in: dir)
+        // Without the rule the shipped model calls this ordinary upscale `artifacts` (the issue-5 false positive).
+        let before = try off.analyse(frames: frames)
+        #expect(before.evidence.decision == .artifacts, "\(before.evidence.reasons)")
+        let after = try on.analyse(frames: frames)
+        #expect(after.evidence.decision == .inconclusive, "\(after.evidence.reasons)")
+        #expect(after.abstention == .classicallyUpscaled)
+        #expect(after.evidence.reasons.contains { $0.contains("classically upscaled: ×2") }, "\(after.evidence.reasons)")
+        // Measured, not named: the segments' ×2 measure is above the limit and the ×4 guard below its limit.
+        let limits = try #require(on.calibration.upscale)
+        for s in after.segments where s.abstention == .classicallyUpscaled {
+            let m = try #require(s.features.profile.upscale)
+            #expect(limits.factor(of: m) != nil)
+        }
+    }
+
+    @Test("the native carphone frames are not measured as a ×2 upscale")
+    func nativeCarphoneMeasure() throws {
+        let frames = try ShippedModelTests.decode("carphone.mp4", count: 16)
+        let dir = try TemporaryDirectory()
+        let up = try Self.render(
+            TestFixtures.bundled("carphone.mp4"), filter: "scale=iw*2:ih*2:flags=bicubic:param0=0:param1=0.5",
+            count: 16, in: dir)
+        let extractor = FeatureExtractor()
+        let native = try #require(extractor.upscaleMeasure(segment: Array(frames[0..<8])))
+        let upscaled = try #require(extractor.upscaleMeasure(segment: Array(up[0..<8])))
+        #expect(native.explained2 < 0.05, "\(native)")
+        #expect(upscaled.explained2 > native.explained2 + 0.15, "\(upscaled) vs \(native)")
+    }
+
+    @Test("native bikes and a generated-like clip keep their decision")
+    func othersKeepDecision() throws {
+        let dir = try TemporaryDirectory()
+        let (on, off) = try Self.classifiers(in: dir)
+        let bikes = try ShippedModelTests.decode("bikes.mp4", count: 48)
+        let a = try on.analyse(frames: bikes), b = try off.analyse(frames: bikes)
+        #expect(a.evidence.decision == .noArtifactsFound)
+        #expect(a.evidence.decision == b.evidence.decision)
+        #expect(a.segments.allSatisfy { $0.abstention != .classicallyUpscaled })
+        // Generated-like: a 4-periodic decoder trace (nearest ×4 of a quarter-size texture, then a learned-looking
+        // fixed 3×3 sharpening convolution), the kind of grid the ÷4 decoders leave.
+        let w = 256, h = 256
+        var frames: [Frame] = []
+        for i in 0..<16 {
+            let small = SyntheticFrames.texture(width: w / 4, height: h / 4, seed: UInt64(7 + i % 2))
+            var up = [Double](repeating: 0, count: w * h)
+            for y in 0..<h { for x in 0..<w { up[y * w + x] = small[(y / 4) * (w / 4) + x / 4] } }
+            var conv = up
+            for y in 1..<(h - 1) {
+                for x in 1..<(w - 1) {
+                    let c = up[y * w + x]
+                    let n = up[y * w + x - 1] + up[y * w + x + 1] + up[(y - 1) * w + x] + up[(y + 1) * w + x]
+                    conv[y * w + x] = 0.6 * c + 0.1 * n
+                }
+            }
+            frames.append(try SyntheticFrames.frame(luma: conv, width: w, height: h, index: i))
+        }
+        let g = try on.analyse(frames: frames), gOff = try off.analyse(frames: frames)
+        #expect(g.evidence.decision == gOff.evidence.decision, "\(g.evidence.reasons)")
+        #expect(g.segments.allSatisfy { $0.abstention != .classicallyUpscaled })
+    }
+}

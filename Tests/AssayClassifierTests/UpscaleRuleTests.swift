@@ -116,26 +116,47 @@ struct UpscaleRuleTests {
         #expect(a.evidence.decision == .noArtifactsFound)
         #expect(a.evidence.decision == b.evidence.decision)
         #expect(a.segments.allSatisfy { $0.abstention != .classicallyUpscaled })
-        // Generated-like: a 4-periodic decoder trace (nearest ×4 of a quarter-size texture, then a learned-looking
-        // fixed 3×3 sharpening convolution), the kind of grid the ÷4 decoders leave.
-        let w = 256, h = 256
+        // Generated-like: a toy ÷4 decoder, the structure of the transposed-convolution autoencoders: three feature
+        // maps at quarter size, each spread over its 4×4 output cell by its own phase-dependent weights (a stride-4
+        // transposed convolution), summed, then a ReLU-like clamp and a 3×3 convolution. Several channels with
+        // different phase weights: not one signal through one interpolation kernel.
+        let w = 256, h = 256, q = 64
         var frames: [Frame] = []
+        var phaseWeights: [[Double]] = []
+        for c in 0..<3 {
+            var row: [Double] = []
+            for i in 0..<16 {
+                let angle = Double(i * (c + 2)) + Double(c)
+                row.append(1 + 0.35 * sin(angle))
+            }
+            phaseWeights.append(row)
+        }
         for i in 0..<16 {
-            let small = SyntheticFrames.texture(width: w / 4, height: h / 4, seed: UInt64(7 + i % 2))
+            let maps = (0..<3).map { c in
+                SyntheticFrames.texture(width: q, height: q, seed: UInt64(11 + 3 * (i % 2) + c))
+            }
             var up = [Double](repeating: 0, count: w * h)
-            for y in 0..<h { for x in 0..<w { up[y * w + x] = small[(y / 4) * (w / 4) + x / 4] } }
+            for y in 0..<h {
+                for x in 0..<w {
+                    let cell = (y / 4) * q + x / 4, phase = (y % 4) * 4 + x % 4
+                    var v = 0.0
+                    for c in 0..<3 { v += (c == 0 ? 0.6 : 0.2) * maps[c][cell] * phaseWeights[c][phase] }
+                    up[y * w + x] = max(v - 10, 0)
+                }
+            }
             var conv = up
             for y in 1..<(h - 1) {
                 for x in 1..<(w - 1) {
-                    let c = up[y * w + x]
                     let n = up[y * w + x - 1] + up[y * w + x + 1] + up[(y - 1) * w + x] + up[(y + 1) * w + x]
-                    conv[y * w + x] = 0.6 * c + 0.1 * n
+                    conv[y * w + x] = 0.6 * up[y * w + x] + 0.1 * n
                 }
             }
             frames.append(try SyntheticFrames.frame(luma: conv, width: w, height: h, index: i))
         }
         let g = try on.analyse(frames: frames), gOff = try off.analyse(frames: frames)
         #expect(g.evidence.decision == gOff.evidence.decision, "\(g.evidence.reasons)")
-        #expect(g.segments.allSatisfy { $0.abstention != .classicallyUpscaled })
+        #expect(
+            g.segments.allSatisfy { $0.abstention != .classicallyUpscaled },
+            "\(g.segments.map { $0.features.profile.upscale.map { [$0.explained2, $0.explained3, $0.explained4] } })")
     }
 }

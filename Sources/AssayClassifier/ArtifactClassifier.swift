@@ -182,18 +182,23 @@ public struct ArtifactClassifier: Sendable {
             segments: segments, statistic: statistic, abstention: nil)
     }
 
-    /// "classically upscaled ×2 (bicubic-0.5) in 3 segments", from the segments the upscale rule left out.
+    /// "classically upscaled: ×2 in 5 segments (best-fitting kernel: bicubic-0.5 in 3, bilinear in 2)", from the
+    /// segments the upscale rule left out. The factor is measured; the kernel is only the closest of a small bank.
     private func upscaleNote(_ segments: [SegmentVerdict]) -> String? {
         guard let limits = calibration.upscale else { return nil }
-        var found: [String: Int] = [:]
+        var byFactor: [Int: [String: Int]] = [:]
         for s in segments where s.abstention == .classicallyUpscaled {
             guard let m = s.features.profile.upscale, let factor = limits.factor(of: m) else { continue }
             let kernel = m.kernels.indices.contains(factor - 2) ? m.kernels[factor - 2] : "?"
-            found["×\(factor) (\(kernel))", default: 0] += 1
+            byFactor[factor, default: [:]][kernel, default: 0] += 1
         }
-        guard !found.isEmpty else { return nil }
-        let parts = found.sorted { $0.value > $1.value }.map { "\($0.key) in \($0.value) segments" }
-        return "classically upscaled: " + parts.joined(separator: ", ")
+        guard !byFactor.isEmpty else { return nil }
+        let parts = byFactor.sorted { $0.key < $1.key }.map { factor, kernels in
+            let count = kernels.values.reduce(0, +)
+            let list = kernels.sorted { $0.value > $1.value }.map { "\($0.key) in \($0.value)" }
+            return "×\(factor) in \(count) segments (best-fitting kernel: \(list.joined(separator: ", ")))"
+        }
+        return "classically upscaled: " + parts.joined(separator: "; ")
     }
 
     static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }

@@ -50,35 +50,27 @@ struct UpscaleRuleTests {
         }
     }
 
-    /// The shipped model, and the same model with the upscale rule removed from its calibration.
-    static func classifiers(in dir: TemporaryDirectory) throws -> (on: ArtifactClassifier, off: ArtifactClassifier) {
-        let shipped = ModelFolder.shipped
-        let on = try ArtifactClassifier(modelDirectory: shipped.path)
-        let folder = dir.path("rule-off")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(
-            at: shipped.appendingPathComponent("model.json"), to: folder.appendingPathComponent("model.json"))
-        let data = try Data(contentsOf: shipped.appendingPathComponent("calibration.json"))
-        var doc = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        var abstention = try #require(doc["abstention"] as? [String: Any])
-        #expect(abstention["upscale"] != nil, "the shipped calibration carries the upscale rule")
-        abstention.removeValue(forKey: "upscale")
-        doc["abstention"] = abstention
-        try JSONSerialization.data(withJSONObject: doc).write(to: folder.appendingPathComponent("calibration.json"))
-        let off = try ArtifactClassifier(modelDirectory: folder.path)
+    /// The shipped model (no upscale rule: the pre-registered rules failed their held-out test) and the post-hoc
+    /// candidate `Classifiers/experiments/s5-upscale/candidate-v3` (the same model and null plus the v3 rule).
+    static func classifiers() throws -> (on: ArtifactClassifier, off: ArtifactClassifier) {
+        let candidate = TestFixtures.packageRoot.appendingPathComponent("Classifiers/experiments/s5-upscale/candidate-v3")
+        let on = try ArtifactClassifier(modelDirectory: candidate.path)
+        let off = try ArtifactClassifier(modelDirectory: ModelFolder.shipped.path)
+        #expect(on.calibration.upscale != nil)
         #expect(off.calibration.upscale == nil)
+        #expect(on.model == off.model && on.calibration.nullStatistics == off.calibration.nullStatistics)
         return (on, off)
     }
 
-    @Test("carphone upscaled ×2 (Catmull-Rom bicubic, ffmpeg CLI) is inconclusive, not artifacts")
+    @Test("carphone upscaled ×2 (Catmull-Rom bicubic, ffmpeg CLI): artifacts without the rule, inconclusive with it")
     func upscaledCarphoneAbstains() throws {
         let dir = try TemporaryDirectory()
         let frames = try Self.render(
             TestFixtures.bundled("carphone.mp4"), filter: "scale=iw*2:ih*2:flags=bicubic:param0=0:param1=0.5",
             count: 48, in: dir)
         #expect(frames.count == 48 && frames[0].width == 352)
-        let (on, off) = try Self.classifiers(in: dir)
-        // Without the rule the shipped model calls this ordinary upscale `artifacts` (the issue-5 false positive).
+        let (on, off) = try Self.classifiers()
+        // The shipped model (no rule) calls this ordinary upscale `artifacts`: the issue-5 false positive.
         let before = try off.analyse(frames: frames)
         #expect(before.evidence.decision == .artifacts, "\(before.evidence.reasons)")
         let after = try on.analyse(frames: frames)
@@ -110,7 +102,7 @@ struct UpscaleRuleTests {
     @Test("native bikes and a generated-like clip keep their decision")
     func othersKeepDecision() throws {
         let dir = try TemporaryDirectory()
-        let (on, off) = try Self.classifiers(in: dir)
+        let (on, off) = try Self.classifiers()
         let bikes = try ShippedModelTests.decode("bikes.mp4", count: 48)
         let a = try on.analyse(frames: bikes), b = try off.analyse(frames: bikes)
         #expect(a.evidence.decision == .noArtifactsFound)

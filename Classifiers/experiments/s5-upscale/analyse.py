@@ -2,9 +2,11 @@
 upscales. Reads data/heldout.jsonl (probe_all.py heldout) and s4's scores.jsonl (lr-2 without the rule, session 4),
 writes results/heldout.json and prints the tables of RESULTS.md.
 
-The runtime result with the shipped (v2) rule is in heldout.jsonl. v1, v2 and "off" are also *simulated* from the
-rule-off segment logits and the per-segment upscale measures; the v2 simulation must reproduce the runtime decisions
-exactly (checked), which validates the v1 simulation.
+The runtime result in heldout.jsonl is lr-2 with the rule as the release binary of the run understood it: that binary
+was built before the v2 fields existed in UpscaleLimits, so it ignored them and ran **v1** (an accident, recorded in
+RESULTS.md). v1, v2, v3 and "off" are *simulated* from the rule-off segment logits and the per-segment upscale
+measures; the v1 simulation must reproduce the runtime decisions exactly (checked), which validates the simulation
+for the others. v3 is exploratory and post hoc (RESULTS.md): v2 without the plain x3 / x4 branches, same limits.
 """
 import bisect, collections, json, math, os
 
@@ -15,6 +17,7 @@ GENERATORS = ["ae_tconv", "ae_nearest", "ae_pixelshuffle", "ae_bilinear", "vae_k
               "esrgan_animev3_x4", "esrgan_animev3_x3", "esrgan_x4plus", "esrgan_x4plus_anime"]
 CONTROLS = ["rescale_down075", "rescale_up2", "lanczos_up4", "denoise", "sharpen", "reencode"]
 NEW = ["ff_bicubic_up2", "ff_lanczos_up3", "ff_bicubic_up1.5"]
+VERSIONS = ("off", "v1", "v2", "v3")
 
 
 def wilson(k, n, z=1.96):
@@ -30,6 +33,9 @@ def wilson(k, n, z=1.96):
 def detect(m, lim, version):
     if m is None or lim is None:
         return False
+    if version == "v3":
+        return (m["explained2"] >= lim["minimumExplained2"] and m["explained4"] <= lim["maximumExplained4ForFactor2"]) \
+            or (m["explained4"] >= lim["minimumExplained4Smooth"] and m["explained2"] <= lim["maximumExplained2ForFactor4"])
     if m["explained2"] >= lim["minimumExplained2"] and m["explained4"] <= lim["maximumExplained4ForFactor2"]:
         return True
     if m["explained3"] >= lim["minimumExplained3"] or m["explained4"] >= lim["minimumExplained4"]:
@@ -64,7 +70,7 @@ def simulate(off, measures, lim, version, cal):
 
 def main():
     cal = json.load(open(LR2))
-    lim = cal["abstention"].get("upscale")
+    lim = json.load(open(os.path.join(HERE, "results", "train-v2.json")))["limits"]   # v1/v3 are subsets
     s4 = {}
     for line in open(S4):
         d = json.loads(line)
@@ -87,10 +93,10 @@ def main():
             off = base
         if variant == "real" and not name.endswith(("-c0__real", "-c1__real", "-c2__real")):
             variant = "real_extra"
-        sims = {v: simulate(off, measures, lim, v, cal) for v in ("off", "v1", "v2")}
+        sims = {v: simulate(off, measures, lim, v, cal) for v in VERSIONS}
         checked += 1
-        if sims["v2"][0] != on["evidence"]["decision"]:
-            mismatches.append((name, sims["v2"][0], on["evidence"]["decision"]))
+        if sims["v1"][0] != on["evidence"]["decision"]:
+            mismatches.append((name, sims["v1"][0], on["evidence"]["decision"]))
         if sims["off"][0] != off["evidence"]["decision"]:
             mismatches.append((name + " (off)", sims["off"][0], off["evidence"]["decision"]))
         rows.append(dict(name=name, source=source, variant=variant, decisions={v: s[0] for v, s in sims.items()},
@@ -98,7 +104,7 @@ def main():
                          runtime_abstention=on.get("abstention"), measures=measures))
     out = dict(limits=lim, clips=len(rows), simulation_mismatches=mismatches[:20],
                n_mismatches=len(mismatches), rule_off_reproduced=f"{sum(repro)} / {len(repro)}")
-    print(f"clips {len(rows)}; v2 simulation vs runtime mismatches: {len(mismatches)} {mismatches[:5]}; "
+    print(f"clips {len(rows)}; v1 simulation vs runtime mismatches: {len(mismatches)} {mismatches[:5]}; "
           f"session-4 rule-off results reproduced: {sum(repro)} / {len(repro)}")
 
     def group(pred):
@@ -121,17 +127,18 @@ def main():
     for g in GENERATORS:
         table[g] = group(lambda r, g=g: r["variant"] == g)
     res = {}
-    print(f"{'material':26s} {'n':>4s} | {'flagged off / v1 / v2':>24s} | {'abstained off / v1 / v2':>24s} | upscale-abst v1/v2")
+    print(f"{'material':26s} {'n':>4s} | {'flagged off/v1/v2/v3':>22s} | {'abstained off/v1/v2/v3':>22s} | upscale-abst v1/v2/v3")
     for k, rs in table.items():
-        st = {v: stats(rs, v) for v in ("off", "v1", "v2")}
+        st = {v: stats(rs, v) for v in VERSIONS}
         res[k] = st
-        f = " / ".join(str(st[v]["flagged"]) for v in ("off", "v1", "v2"))
-        a = " / ".join(str(st[v]["abstained"]) for v in ("off", "v1", "v2"))
-        print(f"{k:26s} {len(rs):4d} | {f:>24s} | {a:>24s} | {st['v1']['upscale_abstained']} / {st['v2']['upscale_abstained']}")
+        f = " / ".join(str(st[v]["flagged"]) for v in VERSIONS)
+        a = " / ".join(str(st[v]["abstained"]) for v in VERSIONS)
+        u = " / ".join(str(st[v]["upscale_abstained"]) for v in VERSIONS[1:])
+        print(f"{k:26s} {len(rs):4d} | {f:>22s} | {a:>22s} | {u}")
     out["table"] = res
     # ship criteria (RULE.md)
     crit = {}
-    for v in ("v1", "v2"):
+    for v in VERSIONS[1:]:
         c = res["controls (6 kinds)"][v]
         r, r0 = res["real (base + extra)"][v], res["real (base + extra)"]["off"]
         lost = {g: res[g]["off"]["flagged"] - res[g][v]["flagged"] for g in GENERATORS}
@@ -147,7 +154,7 @@ def main():
         print(v, json.dumps(crit[v]))
     out["criteria"] = crit
     # per-clip list of what the rule changed
-    out["changed"] = [dict(name=r["name"], off=r["decisions"]["off"], v1=r["decisions"]["v1"], v2=r["decisions"]["v2"])
+    out["changed"] = [dict(name=r["name"], **r["decisions"])
                       for r in rows if len(set(r["decisions"].values())) > 1]
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     json.dump(out, open(os.path.join(HERE, "results", "heldout.json"), "w"), indent=1)

@@ -126,7 +126,8 @@ public struct Calibration: Sendable, Hashable {
 ///
 /// A segment is a classical upscale when its ``UpscaleMeasure`` has `explained2 ≥ minimumExplained2` and
 /// `explained4 ≤ maximumExplained4ForFactor2` (a ×2 interpolation is not period-4; ÷4 and ÷8 decoders are), or
-/// `explained3 ≥ minimumExplained3`, or `explained4 ≥ minimumExplained4`, or (when both are set; a smooth ×4
+/// `explained3 ≥ minimumExplained3`, or `explained4 ≥ minimumExplained4` (each test off when its limit is absent), or
+/// (when both are set; a smooth ×4
 /// kernel such as Lanczos is not ×2-coherent in its base band, the ÷4 decoders are)
 /// `explained4 ≥ minimumExplained4Smooth` and `explained2 ≤ maximumExplained2ForFactor4`.
 public struct UpscaleLimits: Sendable, Hashable, Codable {
@@ -134,10 +135,10 @@ public struct UpscaleLimits: Sendable, Hashable, Codable {
     public var minimumExplained2: Double
     /// Upper limit on ``UpscaleMeasure/explained4`` for the ×2 test.
     public var maximumExplained4ForFactor2: Double
-    /// Lower limit on ``UpscaleMeasure/explained3``.
-    public var minimumExplained3: Double
-    /// Lower limit on ``UpscaleMeasure/explained4``.
-    public var minimumExplained4: Double
+    /// Lower limit on ``UpscaleMeasure/explained3``; `nil`: test off.
+    public var minimumExplained3: Double?
+    /// Lower limit on ``UpscaleMeasure/explained4``; `nil`: test off.
+    public var minimumExplained4: Double?
     /// Lower limit on ``UpscaleMeasure/explained4`` for the smooth-×4 test; `nil`: test off.
     public var minimumExplained4Smooth: Double?
     /// Upper limit on ``UpscaleMeasure/explained2`` for the smooth-×4 test; `nil`: test off.
@@ -146,8 +147,8 @@ public struct UpscaleLimits: Sendable, Hashable, Codable {
     /// The factor the rule recognises in `m` (2, 3 or 4), or `nil`.
     public func factor(of m: UpscaleMeasure) -> Int? {
         if m.explained2 >= minimumExplained2 && m.explained4 <= maximumExplained4ForFactor2 { return 2 }
-        if m.explained3 >= minimumExplained3 { return 3 }
-        if m.explained4 >= minimumExplained4 { return 4 }
+        if let e3 = minimumExplained3, m.explained3 >= e3 { return 3 }
+        if let e4 = minimumExplained4, m.explained4 >= e4 { return 4 }
         if let e4 = minimumExplained4Smooth, let e2 = maximumExplained2ForFactor4,
             m.explained4 >= e4 && m.explained2 <= e2
         {

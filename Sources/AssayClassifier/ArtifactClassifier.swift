@@ -43,7 +43,8 @@ public struct ArtifactClassifier: Sendable {
         let dir = modelDirectory.hasSuffix("/") ? String(modelDirectory.dropLast()) : modelDirectory
         model = try LogisticModel(contentsOf: dir + "/model.json")
         calibration = try Calibration(contentsOf: dir + "/calibration.json")
-        extractor = FeatureExtractor()
+        // The upscale measure is only needed when the calibration carries the classical-upscale rule.
+        extractor = FeatureExtractor(measuresUpscale: calibration.upscale != nil)
     }
 
     /// Classifies a clip from its decoded frames.

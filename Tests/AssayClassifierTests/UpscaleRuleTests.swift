@@ -51,9 +51,11 @@ struct UpscaleRuleTests {
     }
 
     /// The shipped model (no upscale rule: the pre-registered rules failed their held-out test) and the post-hoc
-    /// candidate `Classifiers/experiments/s5-upscale/candidate-v3` (the same model and null plus the v3 rule).
+    /// candidate `Classifiers/experiments/s5-upscale/candidate-x2only` (the same model and null plus the guarded
+    /// ×2 rule).
     static func classifiers() throws -> (on: ArtifactClassifier, off: ArtifactClassifier) {
-        let candidate = TestFixtures.packageRoot.appendingPathComponent("Classifiers/experiments/s5-upscale/candidate-v3")
+        let candidate = TestFixtures.packageRoot.appendingPathComponent(
+            "Classifiers/experiments/s5-upscale/candidate-x2only")
         let on = try ArtifactClassifier(modelDirectory: candidate.path)
         let off = try ArtifactClassifier(modelDirectory: ModelFolder.shipped.path)
         #expect(on.calibration.upscale != nil)
@@ -76,7 +78,8 @@ struct UpscaleRuleTests {
         let after = try on.analyse(frames: frames)
         #expect(after.evidence.decision == .inconclusive, "\(after.evidence.reasons)")
         #expect(after.abstention == .classicallyUpscaled)
-        #expect(after.evidence.reasons.contains { $0.contains("classically upscaled: ×2") }, "\(after.evidence.reasons)")
+        #expect(
+            after.evidence.reasons.contains { $0.contains("classically upscaled: ×2") }, "\(after.evidence.reasons)")
         // Measured, not named: the segments' ×2 measure is above the limit and the ×4 guard below its limit.
         let limits = try #require(on.calibration.upscale)
         for s in after.segments where s.abstention == .classicallyUpscaled {

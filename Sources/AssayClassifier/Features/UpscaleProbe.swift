@@ -126,7 +126,8 @@ struct UpscaleProbe: Sendable {
         var power = [Double](repeating: 0, count: UpscaleProbe.half + 1)
         /// cross[factorIndex][j - 1][k - lowBin] = (re, im)
         var cross: [[[(Double, Double)]]] = UpscaleProbe.factors.map { s in
-            (1..<s).map { _ in [(Double, Double)](repeating: (0, 0), count: UpscaleProbe.half / s - UpscaleProbe.lowBin) }
+            let bins = UpscaleProbe.half / s - UpscaleProbe.lowBin
+            return (1..<s).map { _ in [(Double, Double)](repeating: (0, 0), count: bins) }
         }
         var runs = 0
     }
@@ -162,7 +163,8 @@ struct UpscaleProbe: Sendable {
             explained.append(best)
             names.append(bestName)
         }
-        return UpscaleMeasure(explained2: explained[0], explained3: explained[1], explained4: explained[2], kernels: names)
+        return UpscaleMeasure(
+            explained2: explained[0], explained3: explained[1], explained4: explained[2], kernels: names)
     }
 
     /// The non-negative bin (≤ N/2) whose value is `b`'s or its conjugate.

@@ -126,8 +126,8 @@ public struct Calibration: Sendable, Hashable {
 ///
 /// A segment is a classical upscale when its ``UpscaleMeasure`` has `explained2 ≥ minimumExplained2` and
 /// `explained4 ≤ maximumExplained4ForFactor2` (a ×2 interpolation is not period-4; ÷4 and ÷8 decoders are), or
-/// `explained3 ≥ minimumExplained3`, or `explained4 ≥ minimumExplained4` (each test off when its limit is absent), or
-/// (when both are set; a smooth ×4
+/// `explained3 ≥ minimumExplained3`, or `explained4 ≥ minimumExplained4` (each test off when its limit is
+/// absent), or (when both are set; a smooth ×4
 /// kernel such as Lanczos is not ×2-coherent in its base band, the ÷4 decoders are)
 /// `explained4 ≥ minimumExplained4Smooth` and `explained2 ≤ maximumExplained2ForFactor4`.
 public struct UpscaleLimits: Sendable, Hashable, Codable {

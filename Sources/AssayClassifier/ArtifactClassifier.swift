@@ -43,7 +43,8 @@ public struct ArtifactClassifier: Sendable {
         let dir = modelDirectory.hasSuffix("/") ? String(modelDirectory.dropLast()) : modelDirectory
         model = try LogisticModel(contentsOf: dir + "/model.json")
         calibration = try Calibration(contentsOf: dir + "/calibration.json")
-        extractor = FeatureExtractor()
+        // The upscale measure is only needed when the calibration carries the classical-upscale rule.
+        extractor = FeatureExtractor(measuresUpscale: calibration.upscale != nil)
     }
 
     /// Classifies a clip from its decoded frames.
@@ -114,6 +115,8 @@ public struct ArtifactClassifier: Sendable {
             verdict.abstention = .syntheticContent
         } else if p.blockiness > c.maximumBlockiness {
             verdict.abstention = .heavyCompression
+        } else if let limits = c.upscale, let m = p.upscale, limits.factor(of: m) != nil {
+            verdict.abstention = .classicallyUpscaled
         } else if let values = f.values {
             let z = model.standardise(values)
             let meanSquared = z.map { $0 * $0 }.reduce(0, +) / Double(z.count)
@@ -143,9 +146,10 @@ public struct ArtifactClassifier: Sendable {
         let usable = segments.filter { $0.logit != nil }
         var abstained: [AbstentionReason: Int] = [:]
         for s in segments { if let a = s.abstention { abstained[a, default: 0] += 1 } }
-        let abstentionNotes = abstained.sorted { $0.value > $1.value }.map {
+        var abstentionNotes = abstained.sorted { $0.value > $1.value }.map {
             "\($0.value) of \(segments.count) segments not scored: \($0.key.explanation)"
         }
+        if let note = upscaleNote(segments) { abstentionNotes.append(note) }
         let fraction = Double(usable.count) / Double(max(segments.count, 1))
         guard !usable.isEmpty, fraction >= calibration.minimumUsableSegmentFraction else {
             let main = abstained.max { $0.value < $1.value }?.key ?? .unmeasurable
@@ -177,6 +181,25 @@ public struct ArtifactClassifier: Sendable {
                 modelID: modelID, score: Self.sigmoid(statistic), pValue: pValue, decision: decision, reasons: reasons,
                 segments: evidenceSegments),
             segments: segments, statistic: statistic, abstention: nil)
+    }
+
+    /// "classically upscaled: ×2 in 5 segments (best-fitting kernel: bicubic-0.5 in 3, bilinear in 2)", from the
+    /// segments the upscale rule left out. The factor is measured; the kernel is only the closest of a small bank.
+    private func upscaleNote(_ segments: [SegmentVerdict]) -> String? {
+        guard let limits = calibration.upscale else { return nil }
+        var byFactor: [Int: [String: Int]] = [:]
+        for s in segments where s.abstention == .classicallyUpscaled {
+            guard let m = s.features.profile.upscale, let factor = limits.factor(of: m) else { continue }
+            let kernel = m.kernels.indices.contains(factor - 2) ? m.kernels[factor - 2] : "?"
+            byFactor[factor, default: [:]][kernel, default: 0] += 1
+        }
+        guard !byFactor.isEmpty else { return nil }
+        let parts = byFactor.sorted { $0.key < $1.key }.map { factor, kernels in
+            let count = kernels.values.reduce(0, +)
+            let list = kernels.sorted { $0.value > $1.value }.map { "\($0.key) in \($0.value)" }
+            return "×\(factor) in \(count) segments (best-fitting kernel: \(list.joined(separator: ", ")))"
+        }
+        return "classically upscaled: " + parts.joined(separator: "; ")
     }
 
     static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }

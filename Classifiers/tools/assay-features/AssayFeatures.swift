@@ -39,8 +39,8 @@ struct AssayFeatures {
             guard i < args.count else { throw ToolError("missing value for \(args[i - 1])") }
             return args[i]
         }
-        guard let mode = args.first, ["features", "classify", "bench"].contains(mode) else {
-            throw ToolError("usage: assay-features features|classify|bench --width W --height H [--fps F] "
+        guard let mode = args.first, ["features", "classify", "bench", "upscale"].contains(mode) else {
+            throw ToolError("usage: assay-features features|classify|bench|upscale --width W --height H [--fps F] "
                 + "[--model DIR] [--max-segments N] [--repeat N] FILE|-")
         }
         o.mode = mode
@@ -138,7 +138,13 @@ struct AssayFeatures {
         var count = 0
         for frame in frames {
             run.append(frame)
-            if run.count == ArtifactClassifier.segmentLength {
+            if run.count == ArtifactClassifier.segmentLength && o.mode == "upscale" {
+                let line = UpscaleLine(upscale: extractor.upscaleMeasure(segment: run))
+                print(String(decoding: try encoder.encode(line), as: UTF8.self))
+                run.removeAll()
+                count += 1
+                if count >= o.maximumSegments { break }
+            } else if run.count == ArtifactClassifier.segmentLength {
                 let f = extractor.features(segment: run)
                 let line = SegmentLine(
                     featureSetVersion: FeatureSet.version, start: f.start.seconds, values: f.values, profile: f.profile)
@@ -165,6 +171,10 @@ struct AssayFeatures {
         var cpuSecondsMedian: Double
         var wallSecondsMedian: Double
         var decision: String
+    }
+
+    struct UpscaleLine: Encodable {
+        var upscale: UpscaleMeasure?
     }
 
     struct SegmentLine: Encodable {

@@ -39,6 +39,9 @@ public enum AbstentionReason: String, Sendable, Hashable, Codable, CaseIterable 
     case syntheticContent = "cgi-animation-or-screen"
     /// Combing from interlaced video.
     case interlaced
+    /// A classical interpolation upscale (bicubic, Lanczos or bilinear ×2, ×3 or ×4): interpolation leaves the
+    /// same upsampling traces the model looks for, so artifact analysis cannot tell it from neural upsampling.
+    case classicallyUpscaled = "classically-upscaled"
     /// Features outside the range seen in training.
     case outOfDistribution = "out-of-distribution"
     /// A feature could not be computed.
@@ -58,6 +61,9 @@ public enum AbstentionReason: String, Sendable, Hashable, Codable, CaseIterable 
             "CGI, animation or screen content (large flat areas, or a vivid many-hued palette beyond the real "
                 + "footage the model was calibrated on), which the model was not trained on"
         case .interlaced: "interlaced (combed) frames; deinterlace before classifying"
+        case .classicallyUpscaled:
+            "a classical interpolation upscale (bicubic, Lanczos or bilinear ×2, ×3 or ×4): interpolation leaves "
+                + "upsampling traces that artifact analysis cannot tell from neural upsampling"
         case .outOfDistribution: "features far outside the range seen in training"
         case .unmeasurable: "features could not be measured"
         }

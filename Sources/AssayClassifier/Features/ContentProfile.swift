@@ -37,6 +37,9 @@ public struct ContentProfile: Sendable, Hashable, Codable {
     public var chromaEntropy: Double
     /// Colourfulness (Hasler–Süsstrunk style, on Cb/Cr): √(σ²Cb + σ²Cr) + 0.3 √(μ²Cb + μ²Cr), means about 128.
     public var colourfulness: Double
+    /// How well the segment is explained as a classical interpolation upscale (×2, ×3, ×4); `nil` when the frames
+    /// are too small to measure (under 96 pixels in both directions) or the extractor did not measure it.
+    public var upscale: UpscaleMeasure? = nil
 
     /// Measures the frames at indices `analysed` of a segment.
     static func measure(frames: [Frame], analysed: [Int], usableTiles: Int, totalTiles: Int) -> ContentProfile {

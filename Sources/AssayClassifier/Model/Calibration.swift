@@ -15,6 +15,7 @@ public struct Calibration: Sendable, Hashable {
             var maximumAbsoluteZ: Double
             var maximumChromaEntropy: Double?
             var minimumColourfulness: Double?
+            var upscale: UpscaleLimits?
         }
         var schema: Int
         var featureSetVersion: String
@@ -52,6 +53,9 @@ public struct Calibration: Sendable, Hashable {
     public let maximumChromaEntropy: Double?
     /// See ``maximumChromaEntropy``.
     public let minimumColourfulness: Double?
+    /// Classical-upscale rule: a segment the ``UpscaleMeasure`` explains as an interpolation upscale is not scored.
+    /// `nil` (absent): rule off.
+    public let upscale: UpscaleLimits?
 
     /// Loads `calibration.json`.
     /// - Throws: ``ClassifierError`` (`modelNotFound`, `malformedModel`, `featureSetMismatch`).
@@ -78,8 +82,12 @@ public struct Calibration: Sendable, Hashable {
             throw ClassifierError.malformedModel("nullStatistics must hold 1...1000000 values", location: location)
         }
         let a = doc.abstention
+        let u = a.upscale
         try ModelFiles.requireFinite(
-            doc.nullStatistics + [a.maximumChromaEntropy, a.minimumColourfulness].compactMap { $0 } + [
+            doc.nullStatistics + [a.maximumChromaEntropy, a.minimumColourfulness].compactMap { $0 }
+                + [u?.minimumExplained2, u?.maximumExplained4ForFactor2, u?.minimumExplained3, u?.minimumExplained4,
+                    u?.minimumExplained4Smooth, u?.maximumExplained2ForFactor4]
+                .compactMap { $0 } + [
                 a.minimumUsableTilesPerFrame, a.maximumBlockiness, a.maximumFlatFraction, a.minimumChromaSpread,
                 a.maximumCombing, a.minimumUsableSegmentFraction, a.maximumMeanSquaredZ, a.maximumAbsoluteZ,
             ], "calibration", path: path)
@@ -96,6 +104,7 @@ public struct Calibration: Sendable, Hashable {
         maximumAbsoluteZ = a.maximumAbsoluteZ
         maximumChromaEntropy = a.maximumChromaEntropy
         minimumColourfulness = a.minimumColourfulness
+        upscale = u
     }
 
     /// Conformal p-value of a clip statistic under "this is real footage like the null sample":
@@ -109,5 +118,42 @@ public struct Calibration: Sendable, Hashable {
         }
         let atLeast = nullStatistics.count - lo
         return Double(1 + atLeast) / Double(1 + nullStatistics.count)
+    }
+}
+
+/// Limits of the classical-upscale abstention rule (`calibration.json`, `abstention.upscale`), calibrated on
+/// training segments only (`Classifiers/experiments/s5-upscale/RULE.md`).
+///
+/// A segment is a classical upscale when its ``UpscaleMeasure`` has `explained2 ≥ minimumExplained2` and
+/// `explained4 ≤ maximumExplained4ForFactor2` (a ×2 interpolation is not period-4; ÷4 and ÷8 decoders are), or
+/// `explained3 ≥ minimumExplained3`, or `explained4 ≥ minimumExplained4` (each test off when its limit is
+/// absent), or (when both are set; a smooth ×4
+/// kernel such as Lanczos is not ×2-coherent in its base band, the ÷4 decoders are)
+/// `explained4 ≥ minimumExplained4Smooth` and `explained2 ≤ maximumExplained2ForFactor4`.
+public struct UpscaleLimits: Sendable, Hashable, Codable {
+    /// Lower limit on ``UpscaleMeasure/explained2``.
+    public var minimumExplained2: Double
+    /// Upper limit on ``UpscaleMeasure/explained4`` for the ×2 test.
+    public var maximumExplained4ForFactor2: Double
+    /// Lower limit on ``UpscaleMeasure/explained3``; `nil`: test off.
+    public var minimumExplained3: Double?
+    /// Lower limit on ``UpscaleMeasure/explained4``; `nil`: test off.
+    public var minimumExplained4: Double?
+    /// Lower limit on ``UpscaleMeasure/explained4`` for the smooth-×4 test; `nil`: test off.
+    public var minimumExplained4Smooth: Double?
+    /// Upper limit on ``UpscaleMeasure/explained2`` for the smooth-×4 test; `nil`: test off.
+    public var maximumExplained2ForFactor4: Double?
+
+    /// The factor the rule recognises in `m` (2, 3 or 4), or `nil`.
+    public func factor(of m: UpscaleMeasure) -> Int? {
+        if m.explained2 >= minimumExplained2 && m.explained4 <= maximumExplained4ForFactor2 { return 2 }
+        if let e3 = minimumExplained3, m.explained3 >= e3 { return 3 }
+        if let e4 = minimumExplained4, m.explained4 >= e4 { return 4 }
+        if let e4 = minimumExplained4Smooth, let e2 = maximumExplained2ForFactor4,
+            m.explained4 >= e4 && m.explained2 <= e2
+        {
+            return 4
+        }
+        return nil
     }
 }

@@ -4,6 +4,8 @@
 #   DURATION=6 makes 6 s clips (short sources are looped); SPS="15 30" detects each file once per sampling rate
 #   (wm-bench detect --sps; 0 = the library's default) and adds "sps" to each line. Clips and marked files that
 #   exist are reused, so a second run with another detector only detects (delete results.jsonl first).
+#   Frames under WatermarkEmbedder.minimumReadablePixels are marked and analysed with --allow-small (the library
+#   refuses them by default; the wm-bench of session 4 and earlier does not know the option: EMBED_ARGS= ALLOW=).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -28,13 +30,13 @@ for f in "$OUT"/*x*.mp4; do
   case "$f" in *_m.mp4|*_23.mp4) continue;; esac
   n=$(basename "$f" .mp4)
   if [ ! -f "$OUT/${n}_23.mp4" ]; then
-    "$B" embed "$f" "$OUT/${n}_m.mp4" ${EMBED_ARGS:-} | sed "s/^{/{\"clip\":\"$n\",\"kind\":\"quality\",/" >> "$OUT/results.jsonl" \
+    "$B" embed "$f" "$OUT/${n}_m.mp4" ${EMBED_ARGS---allow-small} | sed "s/^{/{\"clip\":\"$n\",\"kind\":\"quality\",/" >> "$OUT/results.jsonl" \
       || { echo "{\"clip\":\"$n\",\"kind\":\"quality\",\"refused\":true}" >> "$OUT/results.jsonl"; continue; }
     $FF -i "$OUT/${n}_m.mp4" -c:v libx264 -preset medium -crf 23 -pix_fmt yuv420p "$OUT/${n}_23.mp4"
   fi
   for g in "$OUT/${n}_m.mp4" "$OUT/${n}_23.mp4"; do
     for s in $SPS; do
-      a=(); [ "$s" != 0 ] && a=(--sps "$s")
+      a=(${ALLOW---allow-small}); [ "$s" != 0 ] && a+=(--sps "$s")
       "$B" detect "$g" "${a[@]}" | sed "s/^{/{\"clip\":\"$n\",\"kind\":\"detect\",\"sps\":$s,/" >> "$OUT/results.jsonl"
     done
   done

@@ -3,8 +3,10 @@ import AssayWatermark
 import Foundation
 
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
-//   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N]
-//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--list N] [--list-unconfirmed]   one JSON line per file
+//   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N] [--allow-small]
+//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--list N] [--list-unconfirmed] [--allow-small]
+//                                                              one JSON line per file
+//   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh)
 //   wm-bench codec [--trials N] [--sigma X]                  payload decode CPU and CRC pass rate per list size
 //   wm-bench fp FILE... [--keys N] [--key-base S]            wrong/random-key false positives
 //   wm-bench speed [--frames N]                              embed fps at 720p/1080p, detect time 10 s 1080p
@@ -31,6 +33,9 @@ func cpuTime() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
+let allowSmall = args.contains("--allow-small")
+args.removeAll { $0 == "--allow-small" }
+
 guard let command = args.first else {
     print("usage: wm-bench embed|detect|fp|speed ...")
     exit(2)
@@ -49,6 +54,7 @@ do {
         let (input, output) = (args[0], args[1])
         let info = try VideoIO.probe(input)
         var embedder = try WatermarkEmbedder(key: benchKey(keySeed), payload: payload, strength: strength)
+        embedder.allowsUnreadableFrames = allowSmall
         let encoder = try VideoIO.Encoder(path: output, width: info.width, height: info.height, fps: info.fps, crf: crf)
         var meter = QualityMeter()
         var embedTime = 0.0
@@ -80,8 +86,8 @@ do {
         args.removeAll { $0 == "--list-unconfirmed" }
         let listPolicy = PayloadCodec.ListPolicy(listSize: listSize, requiresConfirmation: !unconfirmed)
         for file in args {
-            var analyzer = try WatermarkAnalyzer(configuration: .init(samplesPerSecond: sps,
-                                                                      geometrySearch: geometrySearch))
+            var analyzer = try WatermarkAnalyzer(configuration: .init(samplesPerSecond: sps, geometrySearch: geometrySearch,
+                                                                      allowsUnreadableFrames: allowSmall))
             var detectCPU = 0.0
             _ = try VideoIO.decode(file) { frame in
                 if analyzer.wantsFrame(at: frame.time) {
@@ -104,13 +110,16 @@ do {
             let pooled = analysis.pooledDiagnostics(key: key)
             let candidates = analysis.searchCandidates.map { String(format: "[%.4f,%.2f,%.1f]", $0.scale, $0.degrees, $0.score) }
                 .joined(separator: ",")
+            let lattice = analysis.latticeDiagnostics.map { String(format: "%.1f", $0.length) }.joined(separator: ",")
+            let folds = analysis.latticeDiagnostics.map { String($0.folds) }.joined(separator: ",")
             // (String(format:) with an empty %@ argument crashes Foundation on Linux: strings are interpolated.)
             let name = (file as NSString).lastPathComponent
             print("{\"file\":\"\(name)\",\"present\":\(ev.present),\"p\":" + String(format: "%.3g", ev.pValue)
                 + ",\"payload_ok\":\(ev.payload == payload),\"segments\":\(ev.segments.count),\"segments_ok\":\(okSegs),"
                 + "\"payload_wrong\":\(wrong),\"segments_wrong\":\(wrongSegs),"
                 + "\"z\":[\(zs)],\"slots\":[\(slots)],\"pooled_z\":" + String(format: "%.1f", pooled?.z ?? 0)
-                + ",\"pooled_slot\":\(pooled?.slot ?? -1),\"search\":[\(candidates)],\"cpu_s\":"
+                + ",\"pooled_slot\":\(pooled?.slot ?? -1),\"search\":[\(candidates)],\"lattice\":[\(lattice)],"
+                + "\"folds\":[\(folds)],\"cpu_s\":"
                 + String(format: "%.3f", detectCPU) + "}")
         }
     case "codec":

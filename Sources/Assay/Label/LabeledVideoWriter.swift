@@ -24,6 +24,8 @@ public final class LabeledVideoWriter {
     private let encoded: String
     private var writer: VideoWriter?
     private var embedder: WatermarkEmbedder
+    /// Why frames of this size are not watermarked (too small for a mark that can be read back), if so.
+    private let watermarkSkipped: String?
     private let caption: CaptionBurner?
     private let frameDuration: MediaTime
     private var count = 0
@@ -39,6 +41,7 @@ public final class LabeledVideoWriter {
         encoded = temp.make("encode.mp4")
         embedder = try WatermarkEmbedder(key: labeler.watermarkKey, contentID: label.contentID,
                                          strength: labeler.options.watermarkStrength)
+        watermarkSkipped = WatermarkEmbedder.unreadableReason(width: width, height: height)
         caption = labeler.options.profile.burnsCaption ? try CaptionBurner() : nil
         var o = VideoWriter.Options()
         o.crf = labeler.options.crf
@@ -66,7 +69,7 @@ public final class LabeledVideoWriter {
         f.index = count
         do {
             try caption?.burn(into: &f)
-            try embedder.embed(&f)
+            if watermarkSkipped == nil { try embedder.embed(&f) }
             try writer.write(f)
         } catch {
             cancel()
@@ -89,6 +92,7 @@ public final class LabeledVideoWriter {
         var result = try LabelFinisher(labeler: labeler).finish(
             encoded: encoded, output: output, label: label, prior: PriorProvenance(), temp: temp)
         result.frames = count
+        if let reason = watermarkSkipped { result.notes.append("watermark not embedded: \(reason)") }
         return result
     }
 

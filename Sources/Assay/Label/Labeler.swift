@@ -86,13 +86,20 @@ public struct Labeler: Sendable {
         transcode.writer.threads = options.encoderThreads
         transcode.writer.container = .mp4
         let encoded = temp.make("encode.mp4")
+        // Frames too small for a watermark that can be read back are labeled without it (and the result says so).
+        var watermarkSkipped: String?
         let summary = try Transcoder.transcode(input: input, output: encoded, options: transcode) { frame in
             try caption?.burn(into: &frame)
-            try embedder.embed(&frame)
+            if let reason = WatermarkEmbedder.unreadableReason(width: frame.luma.width, height: frame.luma.height) {
+                watermarkSkipped = watermarkSkipped ?? reason
+            } else {
+                try embedder.embed(&frame)
+            }
         }
         var result = try LabelFinisher(labeler: self).finish(encoded: encoded, output: output, label: label,
                                                              prior: prior, temp: temp)
         result.frames = summary.framesProcessed
+        if let reason = watermarkSkipped { result.notes.append("watermark not embedded: \(reason)") }
         return result
     }
 }

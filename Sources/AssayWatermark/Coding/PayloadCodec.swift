@@ -99,53 +99,15 @@ public enum PayloadCodec {
         guard soft.count == codedBits, soft.allSatisfy({ $0.isFinite }) else {
             return Decoded(payload: 0, crcValid: false)
         }
-        if listSize > 1 {
-            let paths = listPaths(soft, listSize: min(listSize, maximumListSize))
-            for (index, path) in paths.enumerated() {
-                let d = result(of: path, rank: index + 1)
-                if d.crcValid { return d }
-            }
-            return paths.first.map { result(of: $0, rank: 1) } ?? Decoded(payload: 0, crcValid: false)
+        // One trellis for every list size (session 5): with L = 1 the list Viterbi is plain Viterbi, with the same
+        // additions in the same order and the same tie rule (the lower predecessor state wins), so it returns the
+        // same path; the tests keep a plain reference Viterbi and compare.
+        let paths = listPaths(soft, listSize: max(1, min(listSize, maximumListSize)))
+        for (index, path) in paths.enumerated() {
+            let d = result(of: path, rank: index + 1)
+            if d.crcValid { return d }
         }
-        let steps = codedBits / 2
-        let ns = stateCount
-        var metric = [Double](repeating: -.infinity, count: ns)
-        metric[0] = 0
-        var next = [Double](repeating: 0, count: ns)
-        // survivor[t * ns + s] = predecessor state; the input bit is the low bit of s.
-        var survivor = [UInt8](repeating: 0, count: steps * ns)
-        // Precompute the branch outputs for (state, bit).
-        var out0 = [UInt8](repeating: 0, count: ns * 2)
-        var out1 = [UInt8](repeating: 0, count: ns * 2)
-        for s in 0..<ns {
-            for b in 0..<2 {
-                let reg = UInt32(s) << 1 | UInt32(b)
-                out0[s * 2 + b] = parity(reg & generators.0)
-                out1[s * 2 + b] = parity(reg & generators.1)
-            }
-        }
-        for t in 0..<steps {
-            let s0 = soft[2 * t], s1 = soft[2 * t + 1]
-            for i in 0..<ns { next[i] = -.infinity }
-            for s in 0..<ns where metric[s] > -.infinity {
-                for b in 0..<2 {
-                    let m = metric[s] + (out0[s * 2 + b] == 0 ? s0 : -s0) + (out1[s * 2 + b] == 0 ? s1 : -s1)
-                    let target = (s << 1 | b) & (ns - 1)
-                    if m > next[target] {
-                        next[target] = m
-                        survivor[t * ns + target] = UInt8(s)
-                    }
-                }
-            }
-            swap(&metric, &next)
-        }
-        var state = 0  // terminated code ends in state 0
-        var decoded = [UInt8](repeating: 0, count: steps)
-        for t in stride(from: steps - 1, through: 0, by: -1) {
-            decoded[t] = UInt8(state & 1)
-            state = Int(survivor[t * ns + state])
-        }
-        return result(of: decoded, rank: 1)
+        return paths.first.map { result(of: $0, rank: 1) } ?? Decoded(payload: 0, crcValid: false)
     }
 
     /// The payload and CRC check of a decoded input sequence (data, CRC, tail).
@@ -169,24 +131,20 @@ public enum PayloadCodec {
         var next = [Double](repeating: -.infinity, count: ns * l)
         // back[(t * ns + s) * l + r] = predecessor state << 8 | predecessor rank.
         var back = [UInt16](repeating: 0, count: steps * ns * l)
-        var branch = [Double](repeating: 0, count: 4)  // indexed by out0 << 1 | out1
         for t in 0..<steps {
             let s0 = soft[2 * t], s1 = soft[2 * t + 1]
-            branch[0] = s0 + s1
-            branch[1] = s0 - s1
-            branch[2] = -s0 + s1
-            branch[3] = -s0 - s1
             for target in 0..<ns {
                 let b = target & 1
                 let pa = target >> 1, pb = target >> 1 | ns >> 1
                 let regA = UInt32(pa) << 1 | UInt32(b), regB = UInt32(pb) << 1 | UInt32(b)
-                let bmA = branch[Int(parity(regA & generators.0)) << 1 | Int(parity(regA & generators.1))]
-                let bmB = branch[Int(parity(regB & generators.0)) << 1 | Int(parity(regB & generators.1))]
-                // Merge the two predecessors' sorted lists.
+                // Branch terms added one at a time, (metric + c0) + c1, as plain Viterbi adds them.
+                let a0 = parity(regA & generators.0) == 0 ? s0 : -s0, a1 = parity(regA & generators.1) == 0 ? s1 : -s1
+                let b0 = parity(regB & generators.0) == 0 ? s0 : -s0, b1 = parity(regB & generators.1) == 0 ? s1 : -s1
+                // Merge the two predecessors' sorted lists; on a tie the lower predecessor state (pa) goes first.
                 var ia = 0, ib = 0
                 for r in 0..<l {
-                    let ma = ia < l ? metric[pa * l + ia] + bmA : -.infinity
-                    let mb = ib < l ? metric[pb * l + ib] + bmB : -.infinity
+                    let ma = ia < l ? metric[pa * l + ia] + a0 + a1 : -.infinity
+                    let mb = ib < l ? metric[pb * l + ib] + b0 + b1 : -.infinity
                     let slot = target * l + r
                     if ma == -.infinity && mb == -.infinity {
                         next[slot] = -.infinity

@@ -11,6 +11,26 @@ enum Lattice {
     /// A peak must stand this many standard deviations above the searched region.
     static let significance = 5.0
 
+    /// Shortest lattice vector accepted, as a fraction of the grid period (session 5). A mark embedded by
+    /// ``WatermarkEmbedder`` has a period of at least the grid period of any frame it ends up in, unless the frame was
+    /// shrunk inside a larger one (zoom-out, not supported): a frame of 720 lines and more carries `256 * h / 720` px,
+    /// a smaller one at least its grid period, and any later uniform rescale scales both alike. The margin covers an
+    /// anamorphic squeeze to 4:3 (0.75) and measurement error. On unmarked video the autocorrelation often peaks at
+    /// the search region's shortest lags (about 72 analysis px); such a lattice cannot come from the mark, and
+    /// folding under it roughly doubled the detector's CPU.
+    static let minimumGridFraction = 0.7
+
+    /// The estimate with implausible vectors removed: nil when the x vector is shorter than
+    /// `minimumGridFraction * gridPeriod`; an implausible y vector is replaced by the x vector's square completion.
+    static func plausible(_ estimate: Estimate?, gridPeriod: Double) -> Estimate? {
+        guard var e = estimate else { return nil }
+        let minimum = minimumGridFraction * gridPeriod
+        func length(_ v: SIMD2<Double>) -> Double { (v.x * v.x + v.y * v.y).squareRoot() }
+        guard length(e.v1) >= minimum else { return nil }
+        if length(e.v2) < minimum { e.v2 = SIMD2(-e.v1.y, e.v1.x) }
+        return e
+    }
+
     /// A lattice estimate: two basis vectors (analysis pixels) and the x-peak's significance (sd above its region).
     struct Estimate: Sendable {
         var v1: SIMD2<Double>

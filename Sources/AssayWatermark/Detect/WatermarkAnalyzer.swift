@@ -20,11 +20,16 @@ public struct WatermarkAnalyzer: Sendable {
         /// native geometry and under the candidates of a geometry search for crop with rescale (scale
         /// 1.0...1.35) and rotation (±4°). Its slots count in the clip's Bonferroni factor whenever it is on.
         public var geometrySearch: Bool
+        /// Whether frames smaller than ``WatermarkEmbedder/minimumReadablePixels`` are analysed (measurements
+        /// only). By default they are refused: the embedder does not mark them, and a mark on them cannot be read,
+        /// so "not present" would be a verdict the lane cannot give.
+        public var allowsUnreadableFrames: Bool
 
         /// Creates a configuration.
         public init(windowDuration: Double = 2.0, samplesPerSecond: Double = 15, maximumFramesPerWindow: Int = 60,
-                    maximumWindows: Int = 3600, geometrySearch: Bool = true)
+                    maximumWindows: Int = 3600, geometrySearch: Bool = true, allowsUnreadableFrames: Bool = false)
         {
+            self.allowsUnreadableFrames = allowsUnreadableFrames
             self.windowDuration = windowDuration
             self.samplesPerSecond = samplesPerSecond
             self.maximumFramesPerWindow = maximumFramesPerWindow
@@ -69,11 +74,17 @@ public struct WatermarkAnalyzer: Sendable {
 
     /// Adds a frame if it is wanted (see ``wantsFrame(at:)``). Frames must come in presentation order.
     /// - Returns: whether the frame was used.
-    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 or over 8192 px on a side.
+    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 or over 8192 px on a side, and
+    ///   for frames under ``WatermarkEmbedder/minimumReadablePixels`` (the lane cannot judge them) unless
+    ///   ``Configuration/allowsUnreadableFrames``.
     @discardableResult
     public mutating func add(_ frame: Frame) throws -> Bool {
         let w = frame.luma.width, h = frame.luma.height
-        try WatermarkEmbedder.checkSize(width: w, height: h, action: "check for the watermark")
+        if configuration.allowsUnreadableFrames {
+            try WatermarkEmbedder.checkSize(width: w, height: h, action: "check for the watermark")
+        } else {
+            try WatermarkEmbedder.checkReadable(width: w, height: h, action: "judge the watermark")
+        }
         guard wantsFrame(at: frame.time) else { return false }
         let t = frame.time.seconds
         if framesInWindow > 0
@@ -190,6 +201,15 @@ public struct WatermarkAnalysis: Sendable {
         guard let pooled, !pooled.spectra.isEmpty else { return nil }
         let r = KeyScorer(key: key).score(pooled.spectra)
         return (r.z, r.slot, r.decoded.crcValid, r.decoded.payload)
+    }
+
+    /// Per window, for benchmarks: the length of the accepted lattice's x vector (analysis pixels, 0 when no
+    /// plausible lattice was found) and the number of geometry hypotheses folded.
+    public var latticeDiagnostics: [(length: Double, folds: Int)] {
+        windows.map { w in
+            let v = w.lattice?.v1 ?? .zero
+            return ((v.x * v.x + v.y * v.y).squareRoot(), w.spectra.count)
+        }
     }
 
     /// The geometry search's candidates (scale, rotation in degrees, comb score), for benchmarks.

@@ -49,7 +49,9 @@ public struct WatermarkDetector: Sendable {
 
     /// Adds a frame (skipped unless wanted).
     /// - Returns: whether the frame was used.
-    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 px on a side.
+    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 px on a side, and for frames under
+    ///   ``WatermarkEmbedder/minimumReadablePixels`` (the lane cannot judge them; see
+    ///   ``WatermarkAnalyzer/Configuration/allowsUnreadableFrames``).
     @discardableResult
     public mutating func add(_ frame: Frame) throws -> Bool { try analyzer.add(frame) }
 

@@ -40,6 +40,19 @@ struct WindowAnalysis: Sendable {
     var gridPeriod: Double
     var nativePeriod: Double
 
+    /// A window made of given spectra, without a residual (tests of the detector's decision rules).
+    init(start: Double, end: Double, frames: Int,
+         spectra: [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])], gridPeriod: Double)
+    {
+        self.start = start
+        self.end = end
+        self.frames = frames
+        self.spectra = spectra
+        self.lattice = nil
+        self.gridPeriod = gridPeriod
+        self.nativePeriod = gridPeriod
+    }
+
     /// Analyses the mean luma of a window.
     /// - Parameter history: running sum of earlier windows' residuals at the same size (updated here); its
     ///   lattice is used when it is more significant than this window's own (static geometry across a clip).
@@ -64,11 +77,13 @@ struct WindowAnalysis: Sendable {
             ? TileGeometry.period(width: mean.width, height: mean.height) : n * scale
         self.nativePeriod = nativePeriod
         base.append(GeometryHypothesis(slot: 1, a00: nativePeriod / n, a01: 0, a10: 0, a11: nativePeriod / n, mirrored: false))
-        lattice = Lattice.estimate(residual)
+        lattice = Lattice.plausible(Lattice.estimate(residual), gridPeriod: gridPeriod)
         if var sum = history, sum.width == residual.width, sum.height == residual.height {
             for i in 0..<sum.pixels.count { sum.pixels[i] += residual.pixels[i] }
             history = sum
-            if let pooled = Lattice.estimate(sum), pooled.significance > (lattice?.significance ?? 0) {
+            if let pooled = Lattice.plausible(Lattice.estimate(sum), gridPeriod: gridPeriod),
+                pooled.significance > (lattice?.significance ?? 0)
+            {
                 lattice = pooled
             }
         } else {

@@ -29,6 +29,39 @@ public struct WatermarkEmbedder: Sendable {
         }
     }
 
+    /// Smallest frame area (luma pixels) at which the detector reads back a mark of the default strength
+    /// (session 5, `Benchmarks/watermark/small_sizes.sh`; table in `docs/watermark.md`): 256x144 (36,864 px)
+    /// gives the payload from the clean marked file, 176x144 (25,344 px) does not, even over 6 s. Below it the
+    /// embedder refuses (unless ``allowsUnreadableFrames``) and the detector says it cannot judge.
+    public static let minimumReadablePixels = 36_000
+
+    /// Why a frame of this size cannot carry a watermark that the detector reads back, or nil when it can.
+    /// `assay label` uses it to skip the watermark with a note instead of writing a mark nobody can read.
+    public static func unreadableReason(width w: Int, height h: Int) -> String? {
+        if w < minimumSide || h < minimumSide {
+            return "frame \(w)x\(h) is too small to carry the watermark (each side needs \(minimumSide) px)"
+        }
+        if w > maximumSide || h > maximumSide {
+            return "frame \(w)x\(h) is too large to carry the watermark (limit \(maximumSide) px a side)"
+        }
+        guard w * h < minimumReadablePixels else { return nil }
+        return "frame \(w)x\(h) (\(w * h) px) is too small for a watermark that can be read back: "
+            + "detection needs at least \(minimumReadablePixels) px of luma (e.g. 256x144)"
+    }
+
+    /// Checks that frames of this size can carry a mark that the detector reads back.
+    static func checkReadable(width w: Int, height h: Int, action: String) throws {
+        try checkSize(width: w, height: h, action: action)
+        guard w * h < minimumReadablePixels else { return }
+        throw WatermarkError.unsupportedFrame(
+            "frame \(w)x\(h) (\(w * h) px) is too small to \(action): a mark at this size cannot be read back "
+                + "(the watermark needs at least \(minimumReadablePixels) px of luma, e.g. 256x144)")
+    }
+
+    /// Marks frames smaller than ``minimumReadablePixels`` anyway (measurements only: the detector refuses such
+    /// frames unless its configuration allows them too). Default false.
+    public var allowsUnreadableFrames = false
+
     /// The key's public fingerprint.
     public let keyFingerprint: String
     /// The payload carried.
@@ -61,10 +94,16 @@ public struct WatermarkEmbedder: Sendable {
     }
 
     /// Marks a frame's luma in place.
-    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` if a side is under ``minimumSide`` pixels.
+    /// - Throws: ``WatermarkError/Code/unsupportedFrame`` if a side is under ``minimumSide`` pixels or the frame
+    ///   has fewer than ``minimumReadablePixels`` (a mark nobody could read; see ``unreadableReason(width:height:)``).
+    ///   The frame is left unchanged.
     public mutating func embed(_ frame: inout Frame) throws {
         let w = frame.luma.width, h = frame.luma.height
-        try Self.checkSize(width: w, height: h, action: "carry the watermark")
+        if allowsUnreadableFrames {
+            try Self.checkSize(width: w, height: h, action: "carry the watermark")
+        } else {
+            try Self.checkReadable(width: w, height: h, action: "carry a readable watermark")
+        }
         if cache?.width != w || cache?.height != h {
             cache = PatternCache(tile: tile, width: w, height: h, amplitude: Float(strength * Self.baseAmplitude))
         }

@@ -90,9 +90,9 @@ public final class LabeledVideoWriter {
         try writer.finish()
         self.writer = nil
         var result = try LabelFinisher(labeler: labeler).finish(
-            encoded: encoded, output: output, label: label, prior: PriorProvenance(), temp: temp)
+            encoded: encoded, output: output, label: label, prior: PriorProvenance(), temp: temp,
+            watermarkSkipped: watermarkSkipped)
         result.frames = count
-        if let reason = watermarkSkipped { result.notes.append("watermark not embedded: \(reason)") }
         return result
     }
 

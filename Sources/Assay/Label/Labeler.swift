@@ -97,9 +97,9 @@ public struct Labeler: Sendable {
             }
         }
         var result = try LabelFinisher(labeler: self).finish(encoded: encoded, output: output, label: label,
-                                                             prior: prior, temp: temp)
+                                                             prior: prior, temp: temp,
+                                                             watermarkSkipped: watermarkSkipped)
         result.frames = summary.framesProcessed
-        if let reason = watermarkSkipped { result.notes.append("watermark not embedded: \(reason)") }
         return result
     }
 }
@@ -162,11 +162,15 @@ struct PriorProvenance: Sendable {
 struct LabelFinisher {
     let labeler: Labeler
 
-    func finish(encoded: String, output: String, label: ContentLabel, prior: PriorProvenance, temp: TempFiles) throws
-        -> LabelResult
+    /// - Parameter watermarkSkipped: why frames were left without the watermark (nil when every frame carries it).
+    ///   The manifest then has no `c2pa.soft-binding` assertion (it would claim a mark that is not there), and the
+    ///   result a note saying so.
+    func finish(encoded: String, output: String, label: ContentLabel, prior: PriorProvenance, temp: TempFiles,
+                watermarkSkipped: String?) throws -> LabelResult
     {
         var notes: [String] = []
         if prior.aigc != nil { notes.append("the input's GB 45438 AIGC label was replaced by a new one") }
+        if let reason = watermarkSkipped { notes.append("watermark not embedded: \(reason)") }
         if let p = prior.parent?.manifestLabel {
             notes.append("the input's C2PA manifest \(p) is kept as the parent ingredient (history preserved)")
         }
@@ -176,7 +180,8 @@ struct LabelFinisher {
         let digest = SHA256Hasher.digest(AIGCLabel(label).producerFieldsForIntegrity)
         let aigc = AIGCLabel(label, reservedCode1: "sha256:" + digest.map { String(format: "%02x", $0) }.joined())
         // 2. C2PA manifest (the input's store, if any, becomes the parent ingredient), one copy.
-        var definition = ManifestDefinition(label: label, title: (output as NSString).lastPathComponent)
+        var definition = ManifestDefinition(label: label, title: (output as NSString).lastPathComponent,
+                                            watermarked: watermarkSkipped == nil)
         definition.parentStore = prior.store
         definition.parentTitle = prior.storeTitle
         let json = aigc.jsonString()

@@ -46,18 +46,26 @@ public struct ManifestDefinition: Sendable {
 
     /// The definition for an Assay ``ContentLabel``: actions (created, source type, software
     /// agent), soft binding (content ID) and `com.assay.label`.
-    public init(label: ContentLabel, title: String? = nil) {
+    ///
+    /// - Parameter watermarked: whether the content ID was embedded as a watermark. The
+    ///   `c2pa.soft-binding` assertion claims that it was, so it is left out when it was not
+    ///   (frames too small for a readable mark).
+    public init(label: ContentLabel, title: String? = nil, watermarked: Bool = true) {
         self.claimGenerator = label.generator
         self.title = title
-        self.assertions = [
+        var assertions = [
             Assertion(
                 label: Assertions.actionsLabel,
                 content: Assertions.actions(
                     digitalSourceType: label.digitalSourceType,
-                    softwareAgent: label.generator)),
-            Assertion(label: Assertions.softBindingLabel, content: Assertions.softBinding(label.contentID)),
-            Assertion(label: Assertions.assayLabel, content: Assertions.assayLabel(label)),
+                    softwareAgent: label.generator))
         ]
+        if watermarked {
+            assertions.append(
+                Assertion(label: Assertions.softBindingLabel, content: Assertions.softBinding(label.contentID)))
+        }
+        assertions.append(Assertion(label: Assertions.assayLabel, content: Assertions.assayLabel(label)))
+        self.assertions = assertions
     }
 
     /// Reads a definition in c2pa-rs Builder JSON form:

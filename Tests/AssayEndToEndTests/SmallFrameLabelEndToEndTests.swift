@@ -4,7 +4,9 @@ import Testing
 
 /// `assay label` on frames too small for a readable watermark (Fixtures' carphone, native 176x144): the file is
 /// labeled and signed without the mark, the output says so, the manifest makes no soft-binding claim, and verify
-/// says the watermark lane cannot judge that size rather than "no watermark found".
+/// says the watermark lane cannot judge that size rather than "no watermark found". Small frames that carry the
+/// mark are read back from the encode: a smooth clip that loses it is labeled with a note and no soft binding,
+/// and bikes (640x272, read back too) keeps it.
 @Suite(.enabled(if: CLIEnvironment.built, "assay binary not built"))
 struct SmallFrameLabelEndToEndTests {
     static func verdict(_ json: Data) throws -> [String: Any] {
@@ -29,12 +31,26 @@ struct SmallFrameLabelEndToEndTests {
         let reasons = (verdict["reasons"] as? [String] ?? []).joined(separator: " | ")
         #expect(reasons.contains("too small to judge the watermark"), "\(reasons)")
 
-        // The same command on frames large enough keeps the soft binding (the check above can fail).
+        // The same command on frames large enough keeps the soft binding (the check above can fail); bikes is small
+        // enough to be read back, and the mark survives.
         let r2 = try e.run(["label", TestFixtures.bundled("bikes.mp4").path, "-o", big] + args)
         try #require(r2.status == 0, "\(r2.stderrText)")
         #expect(!r2.stdoutText.contains("watermark not embedded"))
         let m2 = try #require(try Self.verdict(try e.run(["verify", big, "--json"]).stdout)["manifest"] as? [String: Any])
         #expect(m2["softBinding"] as? String != nil)
+
+        // Large enough to carry the mark, but smooth: the encode loses it, label reads it back and says so.
+        let smooth = e.path("smooth.mp4"), smoothLabeled = e.path("smooth-labeled.mp4")
+        _ = try CLIEnvironment.ffmpeg(["-i", TestFixtures.bundled("carphone.mp4").path, "-vf",
+                                       "scale=264:216:flags=bicubic", "-c:v", "libx264", "-crf", "12",
+                                       "-pix_fmt", "yuv420p", smooth])
+        let r3 = try e.run(["label", smooth, "-o", smoothLabeled] + args)
+        try #require(r3.status == 0, "\(r3.stderrText)")
+        #expect(r3.stdoutText.contains("watermark not readable"), "\(r3.stdoutText)")
+        let m3 = try #require(try Self.verdict(try e.run(["verify", smoothLabeled, "--json"]).stdout)["manifest"]
+            as? [String: Any])
+        #expect(m3["state"] as? String == "Trusted")
+        #expect(m3["softBinding"] == nil)
 
         // The lane's own command refuses and writes nothing.
         let out = e.path("embedded.mp4")

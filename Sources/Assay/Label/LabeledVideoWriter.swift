@@ -26,6 +26,8 @@ public final class LabeledVideoWriter {
     private var embedder: WatermarkEmbedder
     /// Why frames of this size are not watermarked (too small for a mark that can be read back), if so.
     private let watermarkSkipped: String?
+    /// Whether the encode is read back for the mark (small frames, ``WatermarkReadBack``).
+    private let readsBack: Bool
     private let caption: CaptionBurner?
     private let frameDuration: MediaTime
     private var count = 0
@@ -42,6 +44,7 @@ public final class LabeledVideoWriter {
         embedder = try WatermarkEmbedder(key: labeler.watermarkKey, contentID: label.contentID,
                                          strength: labeler.options.watermarkStrength)
         watermarkSkipped = WatermarkEmbedder.unreadableReason(width: width, height: height)
+        readsBack = WatermarkReadBack.applies(width: width, height: height)
         caption = labeler.options.profile.burnsCaption ? try CaptionBurner() : nil
         var o = VideoWriter.Options()
         o.crf = labeler.options.crf
@@ -89,9 +92,14 @@ public final class LabeledVideoWriter {
         }
         try writer.finish()
         self.writer = nil
+        var watermarkProblem = watermarkSkipped.map { "watermark not embedded: \($0)" }
+        if watermarkProblem == nil, readsBack {
+            watermarkProblem = WatermarkReadBack.failure(path: encoded, key: labeler.watermarkKey,
+                                                         payload: embedder.payload, threads: 2)
+        }
         var result = try LabelFinisher(labeler: labeler).finish(
             encoded: encoded, output: output, label: label, prior: PriorProvenance(), temp: temp,
-            watermarkSkipped: watermarkSkipped)
+            watermarkProblem: watermarkProblem)
         result.frames = count
         return result
     }

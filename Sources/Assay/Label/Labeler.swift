@@ -86,19 +86,27 @@ public struct Labeler: Sendable {
         transcode.writer.threads = options.encoderThreads
         transcode.writer.container = .mp4
         let encoded = temp.make("encode.mp4")
-        // Frames too small for a watermark that can be read back are labeled without it (and the result says so).
-        var watermarkSkipped: String?
+        // Frames too small for a watermark that can be read back are labeled without it (and the result says so);
+        // small frames that carry it are read back from the encode (``WatermarkReadBack``).
+        var watermarkProblem: String?
+        var readsBack = false
         let summary = try Transcoder.transcode(input: input, output: encoded, options: transcode) { frame in
             try caption?.burn(into: &frame)
-            if let reason = WatermarkEmbedder.unreadableReason(width: frame.luma.width, height: frame.luma.height) {
-                watermarkSkipped = watermarkSkipped ?? reason
+            let (w, h) = (frame.luma.width, frame.luma.height)
+            if let reason = WatermarkEmbedder.unreadableReason(width: w, height: h) {
+                watermarkProblem = watermarkProblem ?? "watermark not embedded: \(reason)"
             } else {
                 try embedder.embed(&frame)
+                readsBack = readsBack || WatermarkReadBack.applies(width: w, height: h)
             }
+        }
+        if watermarkProblem == nil, readsBack {
+            watermarkProblem = WatermarkReadBack.failure(path: encoded, key: watermarkKey, payload: embedder.payload,
+                                                         threads: 2)
         }
         var result = try LabelFinisher(labeler: self).finish(encoded: encoded, output: output, label: label,
                                                              prior: prior, temp: temp,
-                                                             watermarkSkipped: watermarkSkipped)
+                                                             watermarkProblem: watermarkProblem)
         result.frames = summary.framesProcessed
         return result
     }
@@ -162,15 +170,15 @@ struct PriorProvenance: Sendable {
 struct LabelFinisher {
     let labeler: Labeler
 
-    /// - Parameter watermarkSkipped: why frames were left without the watermark (nil when every frame carries it).
-    ///   The manifest then has no `c2pa.soft-binding` assertion (it would claim a mark that is not there), and the
-    ///   result a note saying so.
+    /// - Parameter watermarkProblem: a note on why the output does not carry a readable watermark (frames left
+    ///   unmarked, or a mark that did not survive the encode), nil when it does. The manifest then has no
+    ///   `c2pa.soft-binding` assertion (it would claim a mark that cannot be found), and the note is kept.
     func finish(encoded: String, output: String, label: ContentLabel, prior: PriorProvenance, temp: TempFiles,
-                watermarkSkipped: String?) throws -> LabelResult
+                watermarkProblem: String?) throws -> LabelResult
     {
         var notes: [String] = []
         if prior.aigc != nil { notes.append("the input's GB 45438 AIGC label was replaced by a new one") }
-        if let reason = watermarkSkipped { notes.append("watermark not embedded: \(reason)") }
+        if let problem = watermarkProblem { notes.append(problem) }
         if let p = prior.parent?.manifestLabel {
             notes.append("the input's C2PA manifest \(p) is kept as the parent ingredient (history preserved)")
         }
@@ -181,7 +189,7 @@ struct LabelFinisher {
         let aigc = AIGCLabel(label, reservedCode1: "sha256:" + digest.map { String(format: "%02x", $0) }.joined())
         // 2. C2PA manifest (the input's store, if any, becomes the parent ingredient), one copy.
         var definition = ManifestDefinition(label: label, title: (output as NSString).lastPathComponent,
-                                            watermarked: watermarkSkipped == nil)
+                                            watermarked: watermarkProblem == nil)
         definition.parentStore = prior.store
         definition.parentTitle = prior.storeTitle
         let json = aigc.jsonString()

@@ -9,34 +9,7 @@ import Testing
 struct ShippedModelTests {
     /// Decodes the first `count` frames of a bundled clip to yuv420p frames with the ffmpeg CLI.
     static func decode(_ name: String, count: Int) throws -> [Frame] {
-        let ffmpeg = try #require(Subprocess.which("ffmpeg"))
-        let ffprobe = try #require(Subprocess.which("ffprobe"))
-        let path = TestFixtures.bundled(name).path
-        let probe = try Subprocess.run(ffprobe, [
-            "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", path,
-        ])
-        let dims = probe.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap {
-            Int($0)
-        }
-        try #require(dims.count == 2)
-        let (w, h) = (dims[0], dims[1])
-        let raw = try Subprocess.run(ffmpeg, [
-            "-v", "error", "-i", path, "-frames:v", String(count), "-f", "rawvideo", "-pix_fmt", "yuv420p", "-",
-        ])
-        try #require(raw.status == 0)
-        let bytes = [UInt8](raw.stdout)
-        let c = Frame.chromaSize(width: w, height: h)
-        let size = w * h + 2 * c.width * c.height
-        return try (0..<(bytes.count / size)).map { i in
-            let base = i * size
-            return try Frame(
-                luma: Plane(width: w, height: h, samples: Array(bytes[base..<(base + w * h)])),
-                cb: Plane(width: c.width, height: c.height,
-                          samples: Array(bytes[(base + w * h)..<(base + w * h + c.width * c.height)])),
-                cr: Plane(width: c.width, height: c.height,
-                          samples: Array(bytes[(base + w * h + c.width * c.height)..<(base + size)])),
-                time: MediaTime(seconds: Double(i) / 25), duration: MediaTime(seconds: 0.04), index: i)
-        }
+        try UpscaleRuleTests.decode(path: TestFixtures.bundled(name).path, count: count)
     }
 
     @Test("the shipped model loads and matches this build's feature set")

@@ -21,13 +21,7 @@ struct ListConfirmationTests {
     static func listOnlySoft(_ payload: UInt64, seed: UInt64) -> [Double] {
         var rng = SeededGenerator(seed: seed)
         for _ in 0..<10_000 {
-            var soft = PayloadCodec.encode(payload).map { $0 == 0 ? 1.0 : -1.0 }
-            let start = Int(rng.next() % UInt64(PayloadCodec.codedBits - 16))
-            for _ in 0..<5 {
-                let i = start + Int(rng.next() % 16)
-                soft[i] = -soft[i] * 1.5
-            }
-            for i in 0..<soft.count { soft[i] += 0.3 * ListDecoderTests.gaussian(&rng) }
+            let soft = ListDecoderTests.burstSoft(payload, rng: &rng)
             let list = PayloadCodec.decode(soft, listSize: 8)
             if !PayloadCodec.decode(soft).crcValid, list.crcValid, list.payload == payload, list.rank > 1 {
                 return soft

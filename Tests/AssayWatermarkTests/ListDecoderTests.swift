@@ -23,6 +23,19 @@ struct ListDecoderTests {
         PayloadCodec.encode(payload).map { ($0 == 0 ? 1.0 : -1.0) + sigma * gaussian(&rng) }
     }
 
+    /// Soft bits of `payload` with five strong flips in a 16-bit span (a burst the code cannot always correct)
+    /// plus mild Gaussian noise.
+    static func burstSoft(_ payload: UInt64, rng: inout SeededGenerator) -> [Double] {
+        var soft = PayloadCodec.encode(payload).map { $0 == 0 ? 1.0 : -1.0 }
+        let start = Int(rng.next() % UInt64(PayloadCodec.codedBits - 16))
+        for _ in 0..<5 {
+            let i = start + Int(rng.next() % 16)
+            soft[i] = -soft[i] * 1.5
+        }
+        for i in 0..<soft.count { soft[i] += 0.3 * gaussian(&rng) }
+        return soft
+    }
+
     static func gaussian(_ rng: inout SeededGenerator) -> Double {
         let u1 = (Double(rng.next() >> 11) + 0.5) / Double(1 << 53)
         let u2 = Double(rng.next() >> 11) / Double(1 << 53)
@@ -53,14 +66,7 @@ struct ListDecoderTests {
         var rescued = 0, plainWrong = 0, listWrong = 0
         for _ in 0..<400 {
             let payload = rng.next()
-            var soft = PayloadCodec.encode(payload).map { $0 == 0 ? 1.0 : -1.0 }
-            // Five strong flips in a short span (a burst the code cannot always correct) plus mild noise.
-            let start = Int(rng.next() % UInt64(PayloadCodec.codedBits - 16))
-            for _ in 0..<5 {
-                let i = start + Int(rng.next() % 16)
-                soft[i] = -soft[i] * 1.5
-            }
-            for i in 0..<soft.count { soft[i] += 0.3 * Self.gaussian(&rng) }
+            let soft = Self.burstSoft(payload, rng: &rng)
             let plain = PayloadCodec.decode(soft)
             let list = PayloadCodec.decode(soft, listSize: 8)
             if plain.crcValid && plain.payload != payload { plainWrong += 1 }

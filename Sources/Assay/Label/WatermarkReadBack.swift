@@ -13,10 +13,14 @@ enum WatermarkReadBack {
     /// Whether frames of this size are read back.
     static func applies(width: Int, height: Int) -> Bool { width * height < readBackBelowPixels }
 
-    /// Why the payload could not be read back from `path` (nil when the detector finds it).
+    /// How much of the encode is read back: the mark is the same in every frame, and verify reads 6 s too.
+    static let seconds = 6.0
+
+    /// Why the payload could not be read back from the first ``seconds`` of `path` (nil when the detector finds it).
     static func failure(path: String, key: WatermarkKey, payload: UInt64, threads: Int) -> String? {
         do {
-            let reader = try VideoReader(path: path, options: .init(mode: .everyFrame, threads: threads))
+            let reader = try VideoReader(path: path, options: .init(
+                mode: .timeRange(start: .zero, end: MediaTime(seconds: seconds)), threads: threads))
             reader.skipsNonReferenceFrames = false
             var detector = try WatermarkDetector(key: key)
             while let frame = try reader.nextFrame() {

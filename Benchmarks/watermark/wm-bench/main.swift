@@ -4,7 +4,7 @@ import Foundation
 
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
 //   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N] [--allow-small]
-//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--list N] [--list-unconfirmed] [--allow-small]
+//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--extended-search] [--list N] [--list-unconfirmed] [--allow-small]
 //                                                              one JSON line per file
 //   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh)
 //   wm-bench codec [--trials N] [--sigma X]                  payload decode CPU and CRC pass rate per list size
@@ -80,14 +80,18 @@ do {
         let sps = Double(option("--sps", "15"))!
         let geometrySearch = !args.contains("--no-search")
         args.removeAll { $0 == "--no-search" }
+        let extendedSearch = args.contains("--extended-search")
+        args.removeAll { $0 == "--extended-search" }
         // --list N (1 = plain Viterbi), --list-unconfirmed: the payload list-decoding policy (default: the library's).
         let listSize = Int(option("--list", String(PayloadCodec.ListPolicy.default.listSize)))!
         let unconfirmed = args.contains("--list-unconfirmed")
         args.removeAll { $0 == "--list-unconfirmed" }
         let listPolicy = PayloadCodec.ListPolicy(listSize: listSize, requiresConfirmation: !unconfirmed)
         for file in args {
-            var analyzer = try WatermarkAnalyzer(configuration: .init(samplesPerSecond: sps, geometrySearch: geometrySearch,
-                                                                      allowsUnreadableFrames: allowSmall))
+            var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps, geometrySearch: geometrySearch,
+                                                                allowsUnreadableFrames: allowSmall)
+            configuration.extendedGeometrySearch = extendedSearch
+            var analyzer = try WatermarkAnalyzer(configuration: configuration)
             var detectCPU = 0.0
             _ = try VideoIO.decode(file) { frame in
                 if analyzer.wantsFrame(at: frame.time) {

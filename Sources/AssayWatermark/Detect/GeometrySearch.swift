@@ -27,8 +27,10 @@ enum GeometrySearch {
     static let zoomOutRotation = 4.0 * Double.pi / 180
     /// Scales searched without the extension (session 4).
     static let defaultMinimumScale = 1.0
-    /// Candidates returned (the best distinct comb maxima).
+    /// Candidates returned from the region of session 4 (the best distinct comb maxima there).
     static let candidateCount = 3
+    /// Candidates added by each of the extension's two regions (session 5).
+    static let extraCandidateCount = 2
     /// Coarse steps: relative scale and rotation (radians).
     static let coarseScaleStep = 0.005
     static let coarseRotationStep = 0.3 * Double.pi / 180
@@ -47,7 +49,8 @@ enum GeometrySearch {
         var score: Double
     }
 
-    /// The best distinct comb maxima, best first (at most ``candidateCount``).
+    /// The best distinct comb maxima, best first: at most ``candidateCount`` from the region of session 4, then (with
+    /// `extended`) at most ``extraCandidateCount`` from the extension's region.
     /// - Parameters:
     ///   - residual: the pooled high-pass residual (analysis pixels).
     ///   - basePeriod: the tile period at scale 1, analysis pixels.
@@ -124,53 +127,77 @@ enum GeometrySearch {
                                                                 Double(j) * coarseRotationStep)
             }
         }
-        // Local maxima of the coarse grid, best first.
-        var maxima: [(score: Double, i: Int, j: Int)] = []
-        for i in 0..<rows {
-            for j in 0..<columns {
-                let value = coarse[i * columns + j]
-                guard value > -Double.infinity else { continue }
-                var isMaximum = true
-                for di in -1...1 {
-                    for dj in -1...1 where (di, dj) != (0, 0) {
-                        let ii = i + di, jj = j + dj
-                        if ii >= 0 && ii < rows && jj >= 0 && jj < columns && coarse[ii * columns + jj] > value {
-                            isMaximum = false
+        // The region of session 4 (scale >= 1, ±4.2°) keeps its own candidates exactly as before; each region of the
+        // extension (larger rotations at scales >= 1; zoom-outs) adds ``extraCandidateCount`` of its own. Regions do
+        // not compete: the full-resolution spectrum has more and sharper null maxima, and a weak true peak in one
+        // region must not be crowded out by null maxima of a larger one.
+        let defaultSteps = zoomOutRotationSteps
+        /// 0: session 4's region; 1: rotations beyond ±4.2° at scales >= 1; 2: zoom-outs.
+        func regionOf(_ i: Int, _ j: Int) -> Int {
+            i + lowest < 0 ? 2 : (abs(j - rotationSteps) <= defaultSteps ? 0 : 1)
+        }
+        func search(region: Int, count: Int, refine: Int, known: [Candidate]) -> [Candidate] {
+            // Local maxima of the coarse grid within the region, best first.
+            var maxima: [(score: Double, i: Int, j: Int)] = []
+            for i in 0..<rows {
+                for j in 0..<columns where regionOf(i, j) == region {
+                    let value = coarse[i * columns + j]
+                    guard value > -Double.infinity else { continue }
+                    var isMaximum = true
+                    for di in -1...1 {
+                        for dj in -1...1 where (di, dj) != (0, 0) {
+                            let ii = i + di, jj = j + dj
+                            if ii >= 0 && ii < rows && jj >= 0 && jj < columns && regionOf(ii, jj) == region
+                                && coarse[ii * columns + jj] > value
+                            {
+                                isMaximum = false
+                            }
                         }
                     }
+                    if isMaximum { maxima.append((value, i + lowest, j - rotationSteps)) }
                 }
-                if isMaximum { maxima.append((value, i + lowest, j - rotationSteps)) }
             }
-        }
-        maxima.sort { $0.score > $1.score }
+            maxima.sort { $0.score > $1.score }
 
-        // Fine refinement of the best coarse maxima on the plain whitened spectrum.
-        var refined: [Candidate] = []
-        for m in maxima.prefix(2 * candidateCount) {
-            let s0 = exp(Double(m.i) * coarseScaleStep)
-            let t0 = Double(m.j) * coarseRotationStep
-            guard let src = source(s0) else { continue }
-            var best = Candidate(scale: s0, rotation: t0, score: -Double.infinity)
-            for a in -5...5 {
-                let s = s0 * exp(Double(a) * fineScaleStep)
-                guard src.period * s >= alias else { continue }
-                for b in -6...6 {
-                    let t = t0 + Double(b) * fineRotationStep
-                    let value = score(src.spectrum, src.spectrum.power, src.period, s, t)
-                    if value > best.score { best = Candidate(scale: s, rotation: t, score: value) }
+            // Fine refinement of the best coarse maxima on the plain whitened spectrum.
+            var refined: [Candidate] = []
+            for m in maxima.prefix(refine) {
+                let s0 = exp(Double(m.i) * coarseScaleStep)
+                let t0 = Double(m.j) * coarseRotationStep
+                guard let src = source(s0) else { continue }
+                var best = Candidate(scale: s0, rotation: t0, score: -Double.infinity)
+                for a in -5...5 {
+                    let s = s0 * exp(Double(a) * fineScaleStep)
+                    if extended && src.period * s < alias { continue }
+                    for b in -6...6 {
+                        let t = t0 + Double(b) * fineRotationStep
+                        let value = score(src.spectrum, src.spectrum.power, src.period, s, t)
+                        if value > best.score { best = Candidate(scale: s, rotation: t, score: value) }
+                    }
                 }
+                refined.append(best)
             }
-            refined.append(best)
+            refined.sort { $0.score > $1.score }
+            var kept: [Candidate] = []
+            // Distinct maxima only; in the extension's region, a maximum at half the scale of a kept one (same
+            // rotation) is its ghost (band bins 6...20 doubled land on 12...40) and is dropped too.
+            // (Only against this region's own maxima: scores of the two spectra are not comparable.)
+            for c in refined where !(known + kept).contains(where: {
+                abs($0.rotation - c.rotation) < 2 * coarseRotationStep && abs(log($0.scale / c.scale)) < 2 * coarseScaleStep
+            }) && !kept.contains(where: {
+                region == 2 && abs($0.rotation - c.rotation) < 2 * coarseRotationStep
+                    && abs(log($0.scale / (2 * c.scale))) < 2 * coarseScaleStep
+            }) {
+                kept.append(c)
+                if kept.count == count { break }
+            }
+            return kept
         }
-        refined.sort { $0.score > $1.score }
-        var kept: [Candidate] = []
-        for c in refined where !kept.contains(where: {
-            abs(log($0.scale / c.scale)) < 2 * coarseScaleStep && abs($0.rotation - c.rotation) < 2 * coarseRotationStep
-        }) {
-            kept.append(c)
-            if kept.count == candidateCount { break }
-        }
-        return kept
+        let kept = search(region: 0, count: candidateCount, refine: 2 * candidateCount, known: [])
+        guard extended else { return kept }
+        let rotated = search(region: 1, count: extraCandidateCount, refine: 2 * extraCandidateCount, known: kept)
+        return kept + rotated
+            + search(region: 2, count: extraCandidateCount, refine: 4 * extraCandidateCount, known: kept + rotated)
     }
 
     /// The hypothesis for a candidate (canonical tile -> analysis pixels).

@@ -26,7 +26,7 @@ public struct WatermarkAnalyzer: Sendable {
         public var allowsUnreadableFrames: Bool
         /// Whether the geometry search also covers zoom-outs (scale 0.5...1.0, a frame shrunk inside a larger
         /// canvas), rotations to ±10° at scales 1.0...1.35, and reads each candidate mirrored as well (flip with
-        /// crop or rotation). Session 5, **off by default**: it costs about 0.2 s CPU per clip and its false-positive
+        /// crop or rotation). Session 5, **off by default**: it costs about 0.3 s CPU per clip and its false-positive
         /// run is not done. When on, the pooled test pays for ``PooledAnalysis/extendedSlotCount`` slots instead of
         /// 5. Only used when ``geometrySearch`` is on.
         public var extendedGeometrySearch: Bool = false

@@ -236,7 +236,9 @@ struct PooledAnalysis: Sendable {
 
     /// Slots of the pooled test with the extended search (session 5): grid, native and the search's candidates,
     /// each read plain and mirrored (the comb cannot tell a mirrored frame from a rotated one).
-    static let extendedSlotCount = 2 + 2 * GeometrySearch.candidateCount
+    static let extendedSlotCount = 2 + 2 * extendedCandidates
+    /// Search candidates with the extension: 3 from session 4's region, 2 from each of the extension's regions.
+    static let extendedCandidates = GeometrySearch.candidateCount + 2 * GeometrySearch.extraCandidateCount
     /// Slots without the extended search (grid, native, candidates read plain).
     static let slotCount = 2 + GeometrySearch.candidateCount
     /// Slots paid for by a configuration.
@@ -258,7 +260,8 @@ struct PooledAnalysis: Sendable {
             if !hypotheses.contains(where: { $0.isClose(to: h) }) { hypotheses.append(h) }
             guard extended else { continue }
             // Mirrored twin: reflect the geometry (F A F) and read the residual mirrored.
-            let m = GeometryHypothesis(slot: Self.firstSlot + 2 + GeometrySearch.candidateCount + i, a00: h.a00,
+            let twin = Self.firstSlot + 2 + Self.extendedCandidates + i
+            let m = GeometryHypothesis(slot: twin, a00: h.a00,
                                        a01: -h.a01, a10: -h.a10, a11: h.a11, mirrored: true)
             if !hypotheses.contains(where: { $0.isClose(to: m) }) { hypotheses.append(m) }
         }

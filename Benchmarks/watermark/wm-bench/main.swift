@@ -8,7 +8,7 @@ import Foundation
 //                                                              one JSON line per file
 //   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh)
 //   wm-bench codec [--trials N] [--sigma X]                  payload decode CPU and CRC pass rate per list size
-//   wm-bench fp FILE... [--keys N] [--key-base S]            wrong/random-key false positives
+//   wm-bench fp FILE... [--keys N] [--key-base S] [--extended-search]            wrong/random-key false positives
 //   wm-bench speed [--frames N]                              embed fps at 720p/1080p, detect time 10 s 1080p
 
 var args = Array(CommandLine.arguments.dropFirst())
@@ -160,8 +160,12 @@ do {
         let keys = Int(option("--keys", "100"))!
         let base = UInt64(option("--key-base", "1000000"))!
         let sps = Double(option("--sps", "15"))!
+        let extendedSearch = args.contains("--extended-search")
+        args.removeAll { $0 == "--extended-search" }
         for file in args {
-            var analyzer = try WatermarkAnalyzer(configuration: .init(samplesPerSecond: sps))
+            var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps)
+            configuration.extendedGeometrySearch = extendedSearch
+            var analyzer = try WatermarkAnalyzer(configuration: configuration)
             _ = try VideoIO.decode(file) { frame in
                 try analyzer.add(frame)
                 return true

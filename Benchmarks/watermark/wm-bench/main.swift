@@ -4,11 +4,11 @@ import Foundation
 
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
 //   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N] [--allow-small]
-//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--list N] [--list-unconfirmed] [--allow-small]
+//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--extended-search] [--list N] [--list-unconfirmed] [--allow-small]
 //                                                              one JSON line per file
 //   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh)
 //   wm-bench codec [--trials N] [--sigma X]                  payload decode CPU and CRC pass rate per list size
-//   wm-bench fp FILE... [--keys N] [--key-base S]            wrong/random-key false positives
+//   wm-bench fp FILE... [--keys N] [--key-base S] [--extended-search]            wrong/random-key false positives
 //   wm-bench speed [--frames N]                              embed fps at 720p/1080p, detect time 10 s 1080p
 
 var args = Array(CommandLine.arguments.dropFirst())
@@ -80,14 +80,18 @@ do {
         let sps = Double(option("--sps", "15"))!
         let geometrySearch = !args.contains("--no-search")
         args.removeAll { $0 == "--no-search" }
+        let extendedSearch = args.contains("--extended-search")
+        args.removeAll { $0 == "--extended-search" }
         // --list N (1 = plain Viterbi), --list-unconfirmed: the payload list-decoding policy (default: the library's).
         let listSize = Int(option("--list", String(PayloadCodec.ListPolicy.default.listSize)))!
         let unconfirmed = args.contains("--list-unconfirmed")
         args.removeAll { $0 == "--list-unconfirmed" }
         let listPolicy = PayloadCodec.ListPolicy(listSize: listSize, requiresConfirmation: !unconfirmed)
         for file in args {
-            var analyzer = try WatermarkAnalyzer(configuration: .init(samplesPerSecond: sps, geometrySearch: geometrySearch,
-                                                                      allowsUnreadableFrames: allowSmall))
+            var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps, geometrySearch: geometrySearch,
+                                                                allowsUnreadableFrames: allowSmall)
+            configuration.extendedGeometrySearch = extendedSearch
+            var analyzer = try WatermarkAnalyzer(configuration: configuration)
             var detectCPU = 0.0
             _ = try VideoIO.decode(file) { frame in
                 if analyzer.wantsFrame(at: frame.time) {
@@ -156,8 +160,12 @@ do {
         let keys = Int(option("--keys", "100"))!
         let base = UInt64(option("--key-base", "1000000"))!
         let sps = Double(option("--sps", "15"))!
+        let extendedSearch = args.contains("--extended-search")
+        args.removeAll { $0 == "--extended-search" }
         for file in args {
-            var analyzer = try WatermarkAnalyzer(configuration: .init(samplesPerSecond: sps))
+            var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps)
+            configuration.extendedGeometrySearch = extendedSearch
+            var analyzer = try WatermarkAnalyzer(configuration: configuration)
             _ = try VideoIO.decode(file) { frame in
                 try analyzer.add(frame)
                 return true

@@ -24,6 +24,12 @@ public struct WatermarkAnalyzer: Sendable {
         /// only). By default they are refused: the embedder does not mark them, and a mark on them cannot be read,
         /// so "not present" would be a verdict the lane cannot give.
         public var allowsUnreadableFrames: Bool
+        /// Whether the geometry search also covers zoom-outs (scale 0.5...1.0, a frame shrunk inside a larger
+        /// canvas), rotations to ±10° at scales 1.0...1.35, and reads each candidate mirrored as well (flip with
+        /// crop or rotation). Session 5, **off by default**: it costs about 0.3 s CPU per clip and its false-positive
+        /// run is not done. When on, the pooled test pays for ``PooledAnalysis/extendedSlotCount`` slots instead of
+        /// 5. Only used when ``geometrySearch`` is on.
+        public var extendedGeometrySearch: Bool = false
 
         /// Creates a configuration.
         public init(windowDuration: Double = 2.0, samplesPerSecond: Double = 15, maximumFramesPerWindow: Int = 60,
@@ -128,7 +134,9 @@ public struct WatermarkAnalyzer: Sendable {
     public var closedWindowCount: Int { windows.count }
 
     /// Pooled-test slots paid for in the clip p-value.
-    private var pooledSlots: Int { configuration.geometrySearch ? PooledAnalysis.slotCount : 0 }
+    private var pooledSlots: Int {
+        configuration.geometrySearch ? PooledAnalysis.slots(extended: configuration.extendedGeometrySearch) : 0
+    }
 
     /// The analysis of the windows closed so far; the open window is left as it is. The pooled test (see
     /// ``Configuration/geometrySearch``) is not run here, only paid for in the Bonferroni factor.
@@ -144,7 +152,8 @@ public struct WatermarkAnalyzer: Sendable {
             let count = windows.reversed().prefix { $0.gridPeriod == last.gridPeriod && $0.nativePeriod == last.nativePeriod }
                 .count
             pooled = PooledAnalysis(residual: residual, windows: count, gridPeriod: last.gridPeriod,
-                                    nativePeriod: last.nativePeriod)
+                                    nativePeriod: last.nativePeriod,
+                                    extended: configuration.extendedGeometrySearch)
         }
         return WatermarkAnalysis(windows: windows, pooled: pooled, pooledSlots: pooledSlots)
     }

@@ -234,12 +234,19 @@ struct PooledAnalysis: Sendable {
     /// Whitened tile spectra per hypothesis (slots ``firstSlot`` ...).
     var spectra: [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
 
-    /// Slots of the pooled test: grid, native and the search's candidates.
+    /// Slots of the pooled test with the extended search (session 5): grid, native and the search's candidates,
+    /// each read plain and mirrored (the comb cannot tell a mirrored frame from a rotated one).
+    static let extendedSlotCount = 2 + 2 * extendedCandidates
+    /// Search candidates with the extension: 3 from session 4's region, 2 from each of the extension's regions.
+    static let extendedCandidates = GeometrySearch.candidateCount + 2 * GeometrySearch.extraCandidateCount
+    /// Slots without the extended search (grid, native, candidates read plain).
     static let slotCount = 2 + GeometrySearch.candidateCount
+    /// Slots paid for by a configuration.
+    static func slots(extended: Bool) -> Int { extended ? extendedSlotCount : slotCount }
     /// Slot number of the pooled grid hypothesis (window slots are 0..<8).
     static let firstSlot = GeometryHypothesis.slotCount
 
-    init(residual: FloatImage, windows: Int, gridPeriod: Double, nativePeriod: Double) {
+    init(residual: FloatImage, windows: Int, gridPeriod: Double, nativePeriod: Double, extended: Bool = false) {
         self.windows = windows
         let n = Double(TileGeometry.size)
         var hypotheses = [GeometryHypothesis(slot: Self.firstSlot, a00: gridPeriod / n, a01: 0, a10: 0,
@@ -247,10 +254,16 @@ struct PooledAnalysis: Sendable {
         let native = GeometryHypothesis(slot: Self.firstSlot + 1, a00: nativePeriod / n, a01: 0, a10: 0,
                                         a11: nativePeriod / n, mirrored: false)
         if !native.isClose(to: hypotheses[0]) { hypotheses.append(native) }
-        candidates = GeometrySearch.candidates(residual, basePeriod: gridPeriod)
+        candidates = GeometrySearch.candidates(residual, basePeriod: gridPeriod, extended: extended)
         for (i, c) in candidates.enumerated() {
             let h = GeometrySearch.hypothesis(c, basePeriod: gridPeriod, slot: Self.firstSlot + 2 + i)
             if !hypotheses.contains(where: { $0.isClose(to: h) }) { hypotheses.append(h) }
+            guard extended else { continue }
+            // Mirrored twin: reflect the geometry (F A F) and read the residual mirrored.
+            let twin = Self.firstSlot + 2 + Self.extendedCandidates + i
+            let m = GeometryHypothesis(slot: twin, a00: h.a00,
+                                       a01: -h.a01, a10: -h.a10, a11: h.a11, mirrored: true)
+            if !hypotheses.contains(where: { $0.isClose(to: m) }) { hypotheses.append(m) }
         }
         spectra = WindowAnalysis.spectra(residual, hypotheses)
     }

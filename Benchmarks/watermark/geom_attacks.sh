@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Session 5 geometry attacks (issue 4): zoom-outs inside a black canvas, a 6 degree rotation, and crop10_rescale
+# followed by hflip, made from the v1 marked files (x264 CRF 18 like the other non-codec attacks), then detected.
+# usage: geom_attacks.sh make [CLIP...]            -> Benchmarks/out/s5geom/<clip>/attacks/<attack>.mp4
+#        geom_attacks.sh detect RESULTS [CLIP...]  -> one redetect-style JSON line per file appended to RESULTS
+# WM_BENCH picks the detector binary (default: release wm-bench); DETECT_ARGS adds wm-bench detect options.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC="$HERE/../out/v1"
+OUT="$HERE/../out/s5geom"
+B="${WM_BENCH:-$HERE/../../.build/release/wm-bench}"
+ATTACKS=(zoomout80 zoomout60 rotate6 crop10_rescale_hflip)
+mode=$1; shift
+RESULTS=""
+if [ "$mode" = detect ]; then RESULTS=$1; shift; fi
+if [ $# -gt 0 ]; then names=("$@"); else names=(); for d in "$SRC"/*/; do names+=("$(basename "$d")"); done; fi
+FF="ffmpeg -hide_banner -loglevel error -nostdin -y -threads 2"
+X18="-c:v libx264 -preset medium -crf 18 -pix_fmt yuv420p"
+for name in "${names[@]}"; do
+  in="$SRC/$name/marked.mp4"
+  [ -f "$in" ] || continue
+  d="$OUT/$name/attacks"
+  if [ "$mode" = make ]; then
+    mkdir -p "$d"
+    for a in "${ATTACKS[@]}"; do
+      [ -s "$d/$a.mp4" ] && continue
+      case $a in
+        zoomout80) vf="scale=trunc(iw*0.4)*2:trunc(ih*0.4)*2,pad=iw/0.8:ih/0.8:(ow-iw)/2:(oh-ih)/2" ;;
+        zoomout60) vf="scale=trunc(iw*0.3)*2:trunc(ih*0.3)*2,pad=iw/0.6:ih/0.6:(ow-iw)/2:(oh-ih)/2" ;;
+        rotate6) vf="rotate=6*PI/180:fillcolor=black" ;;
+        crop10_rescale_hflip)
+          IFS=x read -r W H < <(ffprobe -v error -select_streams v:0 -show_entries stream=width,height \
+            -of csv=p=0:s=x "$in")
+          vf="crop=trunc(iw*0.4)*2:trunc(ih*0.4)*2,scale=${W}:${H}:flags=bicubic,hflip" ;;
+      esac
+      timeout 300 $FF -i "$in" -map 0:v:0 -vf "$vf" $X18 "$d/$a.mp4.tmp.mp4" && mv "$d/$a.mp4.tmp.mp4" "$d/$a.mp4" \
+        || { echo "attack $name/$a FAILED" >&2; rm -f "$d/$a.mp4.tmp.mp4"; }
+    done
+  else
+    for a in "${ATTACKS[@]}"; do
+      f="$d/$a.mp4"
+      [ -f "$f" ] || continue
+      "$B" detect "$f" --key "${KEY:-1}" ${DETECT_ARGS:-} \
+        | sed "s/^{/{\"clip\":\"$name\",\"kind\":\"detect\",\"attack\":\"$a\",/" >> "$RESULTS"
+    done
+  fi
+done

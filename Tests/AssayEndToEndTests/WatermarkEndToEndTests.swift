@@ -35,4 +35,29 @@ struct WatermarkEndToEndTests {
         #expect(unmarked.status == 3)
         #expect(try Self.segments(unmarked.stdout).segments == 3)
     }
+
+    /// A labeled 720p clip shrunk to 0.6 inside a black canvas (picture-in-picture): the default search does not
+    /// cover zoom-outs, `--extended-search` finds the payload.
+    @Test func extendedSearchFindsAZoomedOutClip() throws {
+        let e = try CLIEnvironment()
+        let source = e.path("src.mp4"), labeled = e.path("labeled.mp4"), zoomed = e.path("zoomed.mp4")
+        _ = try CLIEnvironment.ffmpeg(["-i", TestFixtures.bundled("bigbuckbunny.mp4").path, "-t", "3", "-an", "-vf",
+                                       "scale=1280:720:flags=area", "-c:v", "libx264", "-preset", "veryfast",
+                                       "-crf", "12", source])
+        let r = try e.run(["label", source, "-o", labeled, "--generator", "g", "--generator-version", "1",
+                           "--preset", "ultrafast", "--no-repository"])
+        try #require(r.status == 0, "\(r.stderrText)")
+        _ = try CLIEnvironment.ffmpeg(["-i", labeled, "-vf", "scale=768:432,pad=1280:720:256:144", "-c:v", "libx264",
+                                       "-preset", "veryfast", "-crf", "18", zoomed])
+
+        let plain = try e.run(["watermark", "detect", zoomed, "--json"])
+        let extended = try e.run(["watermark", "detect", zoomed, "--json", "--extended-search"])
+        #expect(extended.status == 0, "\(extended.stderrText)")
+        let p = try Self.segments(plain.stdout), x = try Self.segments(extended.stdout)
+        #expect(p.payload == nil, "the default search is not expected to cover a 0.6 zoom-out")
+        #expect(x.present && x.payload != nil)
+        // The payload is the label's: the same as on the labeled clip itself.
+        let direct = try Self.segments(try e.run(["watermark", "detect", labeled, "--json"]).stdout)
+        #expect(direct.payload != nil && x.payload == direct.payload)
+    }
 }

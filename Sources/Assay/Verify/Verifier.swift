@@ -225,7 +225,11 @@ struct FrameLanes {
         self.thumbnailCount = thumbnails
         self.decodeSeconds = decodeSeconds
         useClassifier = classifier && verifier.classifier != nil
-        if watermark, let key = verifier.watermarkKey { detector = try? WatermarkDetector(key: key) }
+        if watermark, let key = verifier.watermarkKey {
+            var configuration = WatermarkAnalyzer.Configuration()
+            configuration.extendedGeometrySearch = verifier.options.watermarkExtendedGeometrySearch
+            detector = try? WatermarkDetector(key: key, configuration: configuration)
+        }
     }
 
     mutating func decode(path: String, threads: Int, duration: Double?) throws {

@@ -50,6 +50,16 @@ struct GeometrySearchTests {
         return (original, marked)
     }
 
+    /// Expects no presence, no payload and p > 1e-6 for the marking key's seed 41 and 20 other keys.
+    static func expectNotPresent(_ analysis: WatermarkAnalysis) {
+        for seed in [41] + Array(UInt64(100)..<120) {
+            let e = analysis.evidence(key: testKey(seed))
+            #expect(!e.present)
+            #expect(e.payload == nil)
+            #expect(e.pValue > 1e-6)
+        }
+    }
+
     static func detect(_ frames: [Frame], key: WatermarkKey = key, search: Bool) throws -> WatermarkAnalysis {
         var analyzer = try WatermarkAnalyzer(configuration: .init(geometrySearch: search))
         for frame in frames { try analyzer.add(frame) }
@@ -99,12 +109,7 @@ struct GeometrySearchTests {
         for frames in [original, try Self.decode(url, seconds: 2)] {
             let analysis = try Self.detect(frames, search: true)
             #expect(!analysis.searchCandidates.isEmpty)
-            for seed in [41] + Array(UInt64(100)..<120) {
-                let e = analysis.evidence(key: testKey(seed))
-                #expect(!e.present)
-                #expect(e.payload == nil)
-                #expect(e.pValue > 1e-6)
-            }
+            Self.expectNotPresent(analysis)
         }
     }
 

@@ -76,7 +76,9 @@ struct WatermarkCommand: ParsableCommand {
                 emit(String(decoding: (try? enc.encode(e)) ?? Data(), as: UTF8.self) + "\n")
             } else {
                 emit("\(file): watermark \(e.present ? "present" : "not found"), p = \(formatPValue(e.pValue))"
-                    + (e.payload.map { String(format: ", payload %016llx", $0) } ?? "") + "\n")
+                    + (e.payload.map { String(format: ", payload %016llx", $0) } ?? "")
+                    + (e.candidatePayloads ?? []).map { String(format: ", unconfirmed list candidate %016llx", $0) }.joined()
+                    + "\n")
                 for s in e.segments {
                     emit("  \(s.start)–\(s.end)  \(s.present ? "present" : "—")  p = \(formatPValue(s.pValue))\n")
                 }

@@ -80,13 +80,17 @@ struct ListConfirmationTests {
         #expect(confirmed.payload == nil)
         #expect(confirmed.segments.count == 1)
         #expect(confirmed.segments[0].payload == nil)
+        // It is reported as a candidate (for the manifest repository to confirm), never as the payload.
+        #expect(confirmed.candidatePayloads == [Self.payload])
         // The same window with the rule off: the list path is there, so the rule is what withholds it.
         let unconfirmed = Self.evidence([w], policy: PayloadCodec.ListPolicy(listSize: 8, requiresConfirmation: false))
         #expect(unconfirmed.payload == Self.payload)
         #expect(unconfirmed.segments[0].payload == Self.payload)
-        // Plain Viterbi alone finds nothing in it.
+        #expect(unconfirmed.candidatePayloads == nil)
+        // Plain Viterbi alone finds nothing in it, not even a candidate.
         let plain = Self.evidence([w], policy: PayloadCodec.ListPolicy(listSize: 1, requiresConfirmation: true))
         #expect(plain.present && plain.payload == nil)
+        #expect(plain.candidatePayloads == nil)
     }
 
     @Test("a second, distinct window with the same list-only payload confirms it")
@@ -97,6 +101,7 @@ struct ListConfirmationTests {
         #expect(e.present)
         #expect(e.payload == Self.payload)
         #expect(e.segments.map(\.payload) == [Self.payload, Self.payload])
+        #expect(e.candidatePayloads == nil)
     }
 
     @Test("a rank-1 window confirms a list-only window of the same payload")
@@ -116,5 +121,31 @@ struct ListConfirmationTests {
         #expect(e.present)
         #expect(e.segments.map(\.payload) == [nil, nil])
         #expect(e.payload == nil)
+        // Both stay candidates; a decode of the windows' combined soft bits may add its own list path.
+        let candidates = e.candidatePayloads ?? []
+        #expect(candidates.prefix(2) == [Self.payload, other])
+    }
+
+    @Test("an absent clip reports no candidates, and a decoded clip none either")
+    func candidatesOnlyForPresentClipsWithoutPayload() {
+        // The same list-only message bins, but the pilot bins at random phases: no presence, so nothing is decoded.
+        var w = Self.window(Self.listOnlySoft(Self.payload, seed: 6), index: 0)
+        var rng = SeededGenerator(seed: 99)
+        let pilots = KeyLayout(key: Self.key).pilotBins.map { Int(KeyScorer.bandPosition[Int($0)]) }
+        var (hypothesis, re, im) = w.spectra[0]
+        for pos in pilots {
+            let phase = Double.random(in: 0..<(2 * Double.pi), using: &rng)
+            re[pos] = cos(phase)
+            im[pos] = sin(phase)
+        }
+        w.spectra = [(hypothesis, re, im)]
+        let absent = Self.evidence([w])
+        #expect(!absent.present)
+        #expect(absent.payload == nil)
+        #expect(absent.candidatePayloads == nil)
+        let clean = PayloadCodec.encode(Self.payload).map { $0 == 0 ? 1.0 : -1.0 }
+        let decoded = Self.evidence([Self.window(clean, index: 0)])
+        #expect(decoded.payload == Self.payload)
+        #expect(decoded.candidatePayloads == nil)
     }
 }

@@ -49,7 +49,12 @@ public struct TextReport: Sendable {
         if let w = v.watermark {
             var line = w.present ? "present" : "not found"
             line += ", p = \(formatPValue(w.pValue)) (threshold \(formatPValue(w.threshold)))"
-            if let p = w.payload { line += ", payload \(hex16(p))" }
+            if let p = w.payload {
+                line += ", payload \(hex16(p))"
+                if w.payloadConfirmation == .manifestRepository { line += " (list-decoded, confirmed by the repository)" }
+            } else if let c = w.candidatePayloads, !c.isEmpty {
+                line += ", payload not decoded (\(c.count) unconfirmed list candidate\(c.count == 1 ? "" : "s"))"
+            }
             out.append(row("Watermark", line))
             for s in w.segments.prefix(20) {
                 let span = "\(s.start)–\(s.end)"

@@ -137,19 +137,19 @@ public final class Verifier: ClipVerifying, @unchecked Sendable {
         } catch {
             reasons.append("frame lanes failed: \(error)")
         }
-        let watermark = frames.watermarkEvidence()
+        var watermark = frames.watermarkEvidence()
         if let note = frames.watermarkNote { reasons.append(note) }
 
         // 3. Durable credentials: a stripped manifest comes back through the watermark's content ID.
-        if manifest == nil, let w = watermark, w.present, let payload = w.payload, let repo = repository {
-            if let hit = try? repo.manifests(watermarkPayload: payload).first,
-               let store = try? ManifestStore(jumbf: hit.manifestStore),
-               let report = try? ManifestValidator.validateDetached(store: store, trust: trust)
-            {
-                var evidence = report.evidence
-                evidence.source = .recoveredByWatermark
-                manifest = evidence
-                c2pa = Self.json(report.jsonObject())
+        if manifest == nil, let repo = repository, let report = Self.recoverManifest(watermark: &watermark, from: repo, trust: trust) {
+            var evidence = report.evidence
+            evidence.source = .recoveredByWatermark
+            manifest = evidence
+            c2pa = Self.json(report.jsonObject())
+            if let w = watermark, w.payloadConfirmation == .manifestRepository, let p = w.payload {
+                reasons.append("watermark payload \(String(format: "%016llx", p)) found by list decoding and confirmed by the "
+                    + "manifest repository (a wrong list path would match one of its IDs with probability about 5e-20 per "
+                    + "stored manifest)")
             }
         }
         let classified = frames.classifierEvidence()
@@ -167,6 +167,39 @@ public final class Verifier: ClipVerifying, @unchecked Sendable {
         verdict.reasons += reasons
         return VerifyReport(file: file, verdict: verdict, aigc: aigc, c2pa: c2pa,
                             elapsedSeconds: Date().timeIntervalSince(start), thumbnails: frames.thumbnails)
+    }
+
+    /// The manifest the repository holds for a present watermark's payload, validated detached from the
+    /// (re-encoded) bytes; `nil` when there is none or it does not validate.
+    ///
+    /// A present watermark without a payload may carry list-decoded ``WatermarkEvidence/candidatePayloads``,
+    /// which the detector does not report alone (each may be wrong with probability about 8 × 2⁻¹⁶). A candidate
+    /// that is the content ID of a stored manifest whose `c2pa.soft-binding` declares exactly that payload is
+    /// taken as the payload (``WatermarkEvidence/PayloadConfirmation/manifestRepository``): a wrong path equals
+    /// one of N stored 64-bit IDs with probability N × 2⁻⁶⁴.
+    static func recoverManifest(watermark: inout WatermarkEvidence?, from repository: ManifestRepository,
+                                trust: TrustSettings) -> ValidationReport?
+    {
+        guard let w = watermark, w.present else { return nil }
+        func validated(_ payload: UInt64, requireSoftBinding: Bool) -> ValidationReport? {
+            guard let hits = try? repository.manifests(watermarkPayload: payload) else { return nil }
+            for hit in hits {
+                guard let store = try? ManifestStore(jumbf: hit.manifestStore),
+                      let report = try? ManifestValidator.validateDetached(store: store, trust: trust)
+                else { continue }
+                if requireSoftBinding && report.evidence.softBinding?.watermarkPayload != payload { continue }
+                return report
+            }
+            return nil
+        }
+        if let payload = w.payload { return validated(payload, requireSoftBinding: false) }
+        for candidate in w.candidatePayloads ?? [] {
+            if let report = validated(candidate, requireSoftBinding: true) {
+                watermark?.confirm(candidate: candidate, by: .manifestRepository)
+                return report
+            }
+        }
+        return nil
     }
 
     /// The classifier lane alone (`assay classify`).

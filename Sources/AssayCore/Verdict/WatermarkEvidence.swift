@@ -34,10 +34,25 @@ public struct WatermarkEvidence: Sendable, Hashable, Codable {
     public var segments: [Segment]
     /// Which key was used (its public fingerprint, never the key).
     public var keyFingerprint: String?
+    /// CRC-valid payloads that only the list decoder found and no second window confirmed, in the order found; set only
+    /// when the watermark is present and ``payload`` is `nil`. Each may be wrong with a probability of about
+    /// (list size) × 2⁻¹⁶ per decode, far above the lane's 10⁻⁶, so none is a payload on its own. A caller that
+    /// knows which IDs to expect (the manifest repository) can confirm one: a wrong candidate equals one of N
+    /// stored 64-bit IDs with probability N × 2⁻⁶⁴.
+    public var candidatePayloads: [UInt64]?
+    /// How ``payload`` was established when the detector alone did not report it; `nil` when it did.
+    public var payloadConfirmation: PayloadConfirmation?
+
+    /// What confirmed a payload the detector reported only as a candidate.
+    public enum PayloadConfirmation: String, Sendable, Hashable, Codable {
+        /// The candidate is the content ID of a manifest in the repository that declares this watermark
+        /// (its `c2pa.soft-binding`).
+        case manifestRepository = "manifest-repository"
+    }
 
     /// Creates watermark evidence.
     public init(present: Bool, pValue: Double, threshold: Double, payload: UInt64? = nil, segments: [Segment] = [],
-                keyFingerprint: String? = nil)
+                keyFingerprint: String? = nil, candidatePayloads: [UInt64]? = nil)
     {
         self.present = present
         self.pValue = pValue
@@ -45,5 +60,13 @@ public struct WatermarkEvidence: Sendable, Hashable, Codable {
         self.payload = payload
         self.segments = segments
         self.keyFingerprint = keyFingerprint
+        self.candidatePayloads = candidatePayloads
+    }
+
+    /// Takes `candidate`, one of ``candidatePayloads``, as the payload because `confirmation` vouches for it.
+    public mutating func confirm(candidate: UInt64, by confirmation: PayloadConfirmation) {
+        payload = candidate
+        payloadConfirmation = confirmation
+        candidatePayloads = nil
     }
 }

@@ -194,8 +194,6 @@ struct KeyScorer {
                   payloadList: PayloadCodec.ListPolicy = .default) -> WatermarkEvidence
     {
         let listSize = payloadList.listSize
-        // List decodes that are not checked by a second window use the list only when no confirmation is required.
-        let unconfirmedListSize = payloadList.requiresConfirmation ? 1 : listSize
         guard !windows.isEmpty else {
             return WatermarkEvidence(present: false, pValue: 1, threshold: falsePositiveRate, keyFingerprint: fingerprint)
         }
@@ -207,6 +205,18 @@ struct KeyScorer {
         // Segment index -> payload from a list path of rank > 1 awaiting a second window (confirmation policy).
         var pending: [(segment: Int, payload: UInt64)] = []
         var rankOne: [(segment: Int, payload: UInt64)] = []
+        // List-only payloads that nothing in the clip confirmed (reported as candidates, never as the payload).
+        var candidates: [UInt64] = []
+        // A clip-level decode (pooled, combined, re-aligned) cannot be confirmed by a second window: a list-only
+        // path from it is a candidate unless the policy accepts list paths alone.
+        func clipLevel(_ decoded: PayloadCodec.Decoded?) -> UInt64? {
+            guard let decoded, decoded.crcValid else { return nil }
+            if decoded.rank > 1 && payloadList.requiresConfirmation {
+                if !candidates.contains(decoded.payload) { candidates.append(decoded.payload) }
+                return nil
+            }
+            return decoded.payload
+        }
         var combined = [Double](repeating: 0, count: PayloadCodec.codedBits)
         var combinedWindows = 0
         var best: (z: Double, slot: Int, shift: (Int, Int))?
@@ -247,7 +257,10 @@ struct KeyScorer {
         // A list-only payload counts once a second, distinct window decoded the same payload (at any rank).
         for p in pending {
             let others = (pending + rankOne).filter { $0.payload == p.payload && $0.segment != p.segment }
-            guard !others.isEmpty else { continue }
+            guard !others.isEmpty else {
+                if !candidates.contains(p.payload) { candidates.append(p.payload) }
+                continue
+            }
             segments[p.segment].payload = p.payload
             votes[p.payload, default: 0] += 1
         }
@@ -258,16 +271,14 @@ struct KeyScorer {
             let adjusted = WatermarkDetector.pValue(z: score.z, hypotheses: tests)
             clipP = min(clipP, adjusted)
             if adjusted <= falsePositiveRate {
-                pooledPayload = decodeFirstValid(score, pooled.spectra, tests: tests,
-                                                 falsePositiveRate: falsePositiveRate,
-                                                 listSize: unconfirmedListSize)?.payload
+                pooledPayload = clipLevel(decodeFirstValid(score, pooled.spectra, tests: tests,
+                                                           falsePositiveRate: falsePositiveRate, listSize: listSize))
             }
         }
         var payload = votes.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }?.key
         if payload == nil { payload = pooledPayload }
         if payload == nil && combinedWindows > 1 {
-            let decoded = PayloadCodec.decode(combined, listSize: unconfirmedListSize)
-            if decoded.crcValid { payload = decoded.payload }
+            payload = clipLevel(PayloadCodec.decode(combined, listSize: listSize))
         }
         if payload == nil, clipP <= falsePositiveRate, windows.count > 1, let best {
             // Presence is established: read every window at the strongest window's geometry and shift, weight each
@@ -282,12 +293,15 @@ struct KeyScorer {
                 guard rms > 0 else { continue }
                 for i in 0..<sum.count { sum[i] += soft[i] / rms * z }
             }
-            let decoded = PayloadCodec.decode(sum, listSize: unconfirmedListSize)
-            if decoded.crcValid { payload = decoded.payload }
+            payload = clipLevel(PayloadCodec.decode(sum, listSize: listSize))
         }
+        let present = clipP <= falsePositiveRate
+        // A candidate is worth reporting only for a present clip without a payload (it may be the payload).
+        let unconfirmed = present && payload == nil && !candidates.isEmpty ? candidates : nil
         return WatermarkEvidence(
-            present: clipP <= falsePositiveRate, pValue: clipP, threshold: falsePositiveRate,
-            payload: clipP <= falsePositiveRate ? payload : nil, segments: segments, keyFingerprint: fingerprint)
+            present: present, pValue: clipP, threshold: falsePositiveRate,
+            payload: present ? payload : nil, segments: segments, keyFingerprint: fingerprint,
+            candidatePayloads: unconfirmed)
     }
 
     /// The pilot z-score maximised over all cyclic shifts, and the shift (row, col).

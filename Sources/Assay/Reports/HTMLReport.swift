@@ -150,7 +150,12 @@ public struct HTMLReport: Sendable {
             ("Present", w.present ? "yes" : "no"), ("p-value", formatPValue(w.pValue)),
             ("Threshold", formatPValue(w.threshold)),
         ]
-        if let p = w.payload { rows.append(("Payload", hex16(p))) }
+        if let p = w.payload {
+            let how = w.payloadConfirmation == .manifestRepository ? " (list-decoded, confirmed by the repository)" : ""
+            rows.append(("Payload", hex16(p) + how))
+        } else if let c = w.candidatePayloads, !c.isEmpty {
+            rows.append(("Unconfirmed candidates", c.map(hex16).joined(separator: ", ")))
+        }
         if let k = w.keyFingerprint { rows.append(("Key", k)) }
         return section("Watermark", "<div id=\"watermark\" data-present=\"\(w.present)\">" + table(rows) + "</div>")
     }

@@ -87,10 +87,15 @@ struct ListConfirmationTests {
         #expect(unconfirmed.payload == Self.payload)
         #expect(unconfirmed.segments[0].payload == Self.payload)
         #expect(unconfirmed.candidatePayloads == nil)
-        // Plain Viterbi alone finds nothing in it, not even a candidate.
-        let plain = Self.evidence([w], policy: PayloadCodec.ListPolicy(listSize: 1, requiresConfirmation: true))
+        // Plain Viterbi alone finds nothing in it, not even a candidate without the candidate list.
+        let plain = Self.evidence([w], policy: PayloadCodec.ListPolicy(listSize: 1, requiresConfirmation: true,
+                                                                       candidateListSize: 0))
         #expect(plain.present && plain.payload == nil)
         #expect(plain.candidatePayloads == nil)
+        // With plain Viterbi for payloads, the longer candidate list still offers the path as a candidate.
+        let plainWithCandidates = Self.evidence([w], policy: PayloadCodec.ListPolicy(listSize: 1, requiresConfirmation: true))
+        #expect(plainWithCandidates.payload == nil)
+        #expect(plainWithCandidates.candidatePayloads?.contains(Self.payload) == true)
     }
 
     @Test("a second, distinct window with the same list-only payload confirms it")

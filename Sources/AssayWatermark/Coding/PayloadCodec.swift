@@ -72,14 +72,21 @@ public enum PayloadCodec {
         /// of the clip before it is reported (rank-1 paths are reported as by plain Viterbi).
         public var requiresConfirmation: Bool
 
+        /// List size for the unconfirmed candidates a present clip without a payload reports
+        /// (``crcValidPaths(_:listSize:)``; 0 = none beyond the list paths of `listSize`). A candidate is never a
+        /// payload by itself, so this list may be longer than `listSize`: its wrong paths (up to L x 2^-16 per
+        /// decode) only matter if they also match an expected ID.
+        public var candidateListSize: Int
+
         /// Creates a policy.
-        public init(listSize: Int, requiresConfirmation: Bool) {
+        public init(listSize: Int, requiresConfirmation: Bool, candidateListSize: Int = PayloadCodec.maximumListSize) {
             self.listSize = max(1, min(maximumListSize, listSize))
             self.requiresConfirmation = requiresConfirmation
+            self.candidateListSize = max(0, min(maximumListSize, candidateListSize))
         }
 
         /// Plain Viterbi (the decoder before session 4 part 2).
-        public static let plain = ListPolicy(listSize: 1, requiresConfirmation: false)
+        public static let plain = ListPolicy(listSize: 1, requiresConfirmation: false, candidateListSize: 0)
         /// The default: L = 8, list-only payloads confirmed by a second window.
         public static let `default` = ListPolicy(listSize: 8, requiresConfirmation: true)
     }
@@ -108,6 +115,16 @@ public enum PayloadCodec {
             if d.crcValid { return d }
         }
         return paths.first.map { result(of: $0, rank: 1) } ?? Decoded(payload: 0, crcValid: false)
+    }
+
+    /// Every CRC-valid path among the `listSize` best terminated paths, best first, with their ranks (empty when
+    /// none passes). On soft bits that carry no payload each path passes the CRC with probability about 2^-16, so
+    /// the result holds a wrong payload with probability up to about L x 2^-16: use it only where payloads are
+    /// checked against a set of expected IDs (the manifest repository), never as a payload on its own.
+    public static func crcValidPaths(_ soft: [Double], listSize: Int) -> [Decoded] {
+        guard soft.count == codedBits, soft.allSatisfy({ $0.isFinite }) else { return [] }
+        let paths = listPaths(soft, listSize: max(1, min(listSize, maximumListSize)))
+        return paths.enumerated().map { result(of: $1, rank: $0 + 1) }.filter(\.crcValid)
     }
 
     /// The payload and CRC check of a decoded input sequence (data, CRC, tail).

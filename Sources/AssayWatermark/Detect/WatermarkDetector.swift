@@ -205,8 +205,10 @@ struct KeyScorer {
         // Segment index -> payload from a list path of rank > 1 awaiting a second window (confirmation policy).
         var pending: [(segment: Int, payload: UInt64)] = []
         var rankOne: [(segment: Int, payload: UInt64)] = []
-        // List-only payloads that nothing in the clip confirmed (reported as candidates, never as the payload).
+        // List-only payloads that nothing in the clip confirmed (reported as candidates, never as the payload), and
+        // the soft bits a present clip without a payload is list-decoded from once more for candidates.
         var candidates: [UInt64] = []
+        var candidateSoft: [[Double]] = []
         // A clip-level decode (pooled, combined, re-aligned) cannot be confirmed by a second window: a list-only
         // path from it is a candidate unless the policy accepts list paths alone.
         func clipLevel(_ decoded: PayloadCodec.Decoded?) -> UInt64? {
@@ -241,6 +243,7 @@ struct KeyScorer {
                         if decoded.rank == 1 { rankOne.append((segments.count, decoded.payload)) }
                     }
                 }
+                candidateSoft.append(score.soft)
                 // Soft combining across present windows (normalised so each window weighs by its SNR).
                 let rms = (score.soft.reduce(0) { $0 + $1 * $1 } / Double(max(1, score.soft.count))).squareRoot()
                 if rms > 0 && score.soft.count == combined.count {
@@ -271,6 +274,7 @@ struct KeyScorer {
             let adjusted = WatermarkDetector.pValue(z: score.z, hypotheses: tests)
             clipP = min(clipP, adjusted)
             if adjusted <= falsePositiveRate {
+                candidateSoft.append(score.soft)
                 pooledPayload = clipLevel(decodeFirstValid(score, pooled.spectra, tests: tests,
                                                            falsePositiveRate: falsePositiveRate, listSize: listSize))
             }
@@ -279,6 +283,7 @@ struct KeyScorer {
         if payload == nil { payload = pooledPayload }
         if payload == nil && combinedWindows > 1 {
             payload = clipLevel(PayloadCodec.decode(combined, listSize: listSize))
+            candidateSoft.append(combined)
         }
         if payload == nil, clipP <= falsePositiveRate, windows.count > 1, let best {
             // Presence is established: read every window at the strongest window's geometry and shift, weight each
@@ -294,15 +299,29 @@ struct KeyScorer {
                 for i in 0..<sum.count { sum[i] += soft[i] / rms * z }
             }
             payload = clipLevel(PayloadCodec.decode(sum, listSize: listSize))
+            candidateSoft.append(sum)
         }
         let present = clipP <= falsePositiveRate
-        // A candidate is worth reporting only for a present clip without a payload (it may be the payload).
-        let unconfirmed = present && payload == nil && !candidates.isEmpty ? candidates : nil
+        // A candidate is worth reporting only for a present clip without a payload (it may be the payload). Such a
+        // clip is list-decoded once more with the longer candidate list, every CRC-valid path kept.
+        if present && payload == nil && payloadList.candidateListSize > 0 {
+            for soft in candidateSoft {
+                for d in PayloadCodec.crcValidPaths(soft, listSize: payloadList.candidateListSize)
+                where !candidates.contains(d.payload) {
+                    candidates.append(d.payload)
+                }
+            }
+        }
+        let unconfirmed = present && payload == nil && !candidates.isEmpty
+            ? Array(candidates.prefix(Self.maximumCandidates)) : nil
         return WatermarkEvidence(
             present: present, pValue: clipP, threshold: falsePositiveRate,
             payload: present ? payload : nil, segments: segments, keyFingerprint: fingerprint,
             candidatePayloads: unconfirmed)
     }
+
+    /// At most this many unconfirmed candidates are reported (each costs the verifier one repository look-up).
+    static let maximumCandidates = 16
 
     /// The pilot z-score maximised over all cyclic shifts, and the shift (row, col).
     func pilotPeak(re: [Double], im: [Double]) -> (Double, (Int, Int)) {

@@ -43,7 +43,7 @@ struct VerifyCommand: ParsableCommand {
           help: "Analyse every 2 s watermark window of the span (per-segment results for spliced clips) instead of stopping at the first window with the payload.")
     var allWindows = false
 
-    @Flag(help: "Print the versioned JSON report (schema assay.verify/1).")
+    @Flag(help: "Print the versioned JSON report (schema assay.verify/2).")
     var json = false
 
     @Flag(name: .customLong("c2pa-json"), help: "Print only the C2PA report, shaped like c2pa-rs's Reader JSON.")

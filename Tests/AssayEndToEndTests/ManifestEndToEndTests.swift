@@ -49,7 +49,7 @@ struct ManifestEndToEndTests {
         #expect(obj?["validation_state"] as? String == "Trusted")
         let full =
             try JSONSerialization.jsonObject(with: try e.run(["verify", out.path, "--json"]).stdout) as? [String: Any]
-        #expect(full?["schema"] as? String == "assay.verify/1")
+        #expect(full?["schema"] as? String == "assay.verify/2")
         #expect((full?["c2pa"] as? [String: Any])?["validation_state"] as? String == "Trusted")
 
         // No trust anchors configured: Valid but untrusted → 4.

@@ -6,10 +6,12 @@ import Testing
 /// the first 2 s window that yields the payload; `--all-windows` reads every window of the span.
 @Suite(.enabled(if: CLIEnvironment.built, "assay binary not built"))
 struct WatermarkEndToEndTests {
-    static func segments(_ json: Data) throws -> (present: Bool, payload: Int?, segments: Int) {
+    static func segments(_ json: Data) throws -> (present: Bool, payload: String?, segments: Int) {
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         let segments = object["segments"] as? [[String: Any]] ?? []
-        return (object["present"] as? Bool ?? false, (object["payload"] as? NSNumber)?.intValue, segments.count)
+        let payload = object["payload"] as? String  // 16 hex digits (a JSON number would lose bits in most readers)
+        if let payload { #expect(payload.count == 16 && UInt64(payload, radix: 16) != nil, "\(payload)") }
+        return (object["present"] as? Bool ?? false, payload, segments.count)
     }
 
     @Test func detectStopsAtTheFirstWindowWithThePayloadUnlessAskedForAll() throws {

@@ -54,9 +54,43 @@ import Testing
         #expect(back.c2pa == r.c2pa)
         #expect(back.exitCode == 0)
         let text = String(decoding: data, as: UTF8.self)
-        #expect(text.contains(#""schema" : "assay.verify\/1""#) || text.contains(#""schema" : "assay.verify/1""#))
-        let future = text.replacingOccurrences(of: "assay.verify/1", with: "assay.verify/9")
+        #expect(text.contains(#""schema" : "assay.verify/2""#))
+        let future = text.replacingOccurrences(of: "assay.verify/2", with: "assay.verify/9")
         #expect(throws: AssayCoreError.unsupportedSchema("")) { try VerifyReport.decode(Data(future.utf8)) }
+    }
+
+    /// Watermark payloads are 16 hex digits in JSON: as numbers, readers that hold numbers as doubles (JavaScript,
+    /// jq) round them above 2^53. A `/1` report, with numbers, still reads back exactly.
+    @Test func watermarkPayloadsAreHexStringsAndVersionOneStillReads() throws {
+        let payload: UInt64 = 0xE899_5F5A_1C3B_2D01  // above 2^53 and not a multiple of 2^11: a double would change it
+        var w = WatermarkEvidence(present: true, pValue: 1e-20, threshold: 1e-6, segments: [
+            .init(start: .zero, end: MediaTime(seconds: 2), pValue: 1e-20, present: true, payload: payload),
+        ], candidatePayloads: [payload, 7])
+        w.confirm(candidate: payload, by: .manifestRepository)
+        let r = VerifyReport(file: .init(path: "a.mp4"), verdict: Verdict(outcome: .verified, reasons: [], watermark: w))
+        let data = try r.jsonData()
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let watermark = try #require((object["verdict"] as? [String: Any])?["watermark"] as? [String: Any])
+        #expect(watermark["payload"] as? String == "e8995f5a1c3b2d01")
+        #expect((watermark["segments"] as? [[String: Any]])?.first?["payload"] as? String == "e8995f5a1c3b2d01")
+        #expect(watermark["payloadConfirmation"] as? String == "manifest-repository")
+        #expect(try VerifyReport.decode(data).verdict.watermark == w)
+        // Unconfirmed candidates are hex strings too.
+        let open = WatermarkEvidence(present: true, pValue: 1e-20, threshold: 1e-6, candidatePayloads: [payload, 7])
+        let openJSON = String(decoding: try JSONEncoder().encode(open), as: UTF8.self)
+        #expect(openJSON.contains(#""candidatePayloads":["e8995f5a1c3b2d01","0000000000000007"]"#), "\(openJSON)")
+
+        // The same report as schema 1 wrote it: payloads as JSON numbers.
+        let v1 = String(decoding: data, as: UTF8.self)
+            .replacingOccurrences(of: "assay.verify/2", with: "assay.verify/1")
+            .replacingOccurrences(of: "\"e8995f5a1c3b2d01\"", with: "16760532328861347073")
+        #expect(!v1.contains("e8995f5a1c3b2d01"))
+        let old = try VerifyReport.decode(Data(v1.utf8))
+        #expect(old.verdict.watermark?.payload == payload)
+        #expect(old.verdict.watermark?.segments.first?.payload == payload)
+        // A payload string that is not 16 hex digits is a decoding error, not a zero.
+        let bad = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "e8995f5a1c3b2d01", with: "xyz")
+        #expect(throws: (any Error).self) { try VerifyReport.decode(Data(bad.utf8)) }
     }
 
     @Test func textPutsVerdictFirstAndCoversEachLane() throws {

@@ -5,7 +5,10 @@ import Foundation
 /// `results.jsonl` holds one per line, and what the text and HTML renderers draw.
 public struct VerifyReport: Sendable, Hashable, Codable {
     /// Schema identifier; bump the suffix on any incompatible change.
-    public static let currentSchema = "assay.verify/1"
+    public static let currentSchema = "assay.verify/2"
+    /// Schemas this build decodes: `/2` writes watermark payloads as 16 hex digits, `/1` wrote them as JSON numbers
+    /// (which most JSON readers round above 2^53); both read back the same.
+    public static let readableSchemas = ["assay.verify/2", "assay.verify/1"]
 
     /// Facts about the input file.
     public struct FileSummary: Sendable, Hashable, Codable {
@@ -120,8 +123,9 @@ public struct VerifyReport: Sendable, Hashable, Codable {
         guard schema.hasPrefix("assay.verify/") else {
             throw AssayCoreError.unsupportedSchema("not a verify report: \(schema)")
         }
-        guard schema == Self.currentSchema else {
-            throw AssayCoreError.unsupportedSchema("verify report schema \(schema); this build reads \(Self.currentSchema)")
+        guard Self.readableSchemas.contains(schema) else {
+            throw AssayCoreError.unsupportedSchema(
+                "verify report schema \(schema); this build reads \(Self.readableSchemas.joined(separator: ", "))")
         }
         self.schema = schema
         tool = try c.decode(String.self, forKey: .tool)

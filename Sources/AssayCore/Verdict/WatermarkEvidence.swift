@@ -20,6 +20,28 @@ public struct WatermarkEvidence: Sendable, Hashable, Codable {
             self.present = present
             self.payload = payload
         }
+
+        enum CodingKeys: String, CodingKey { case start, end, pValue, present, payload }
+
+        /// Decodes a segment; the payload may be 16 hex digits or (before `assay.verify/2`) a number.
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            start = try c.decode(MediaTime.self, forKey: .start)
+            end = try c.decode(MediaTime.self, forKey: .end)
+            pValue = try c.decode(Double.self, forKey: .pValue)
+            present = try c.decode(Bool.self, forKey: .present)
+            payload = try c.decodeIfPresent(HexPayload.self, forKey: .payload)?.value
+        }
+
+        /// Encodes a segment, the payload as 16 hex digits.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(start, forKey: .start)
+            try c.encode(end, forKey: .end)
+            try c.encode(pValue, forKey: .pValue)
+            try c.encode(present, forKey: .present)
+            try c.encodeIfPresent(payload.map(HexPayload.init), forKey: .payload)
+        }
     }
 
     /// Whether a watermark with the key was found anywhere.
@@ -61,6 +83,36 @@ public struct WatermarkEvidence: Sendable, Hashable, Codable {
         self.segments = segments
         self.keyFingerprint = keyFingerprint
         self.candidatePayloads = candidatePayloads
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case present, pValue, threshold, payload, segments, keyFingerprint, candidatePayloads, payloadConfirmation
+    }
+
+    /// Decodes evidence; payloads may be 16 hex digits or (before `assay.verify/2`) numbers.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        present = try c.decode(Bool.self, forKey: .present)
+        pValue = try c.decode(Double.self, forKey: .pValue)
+        threshold = try c.decode(Double.self, forKey: .threshold)
+        payload = try c.decodeIfPresent(HexPayload.self, forKey: .payload)?.value
+        segments = try c.decodeIfPresent([Segment].self, forKey: .segments) ?? []
+        keyFingerprint = try c.decodeIfPresent(String.self, forKey: .keyFingerprint)
+        candidatePayloads = try c.decodeIfPresent([HexPayload].self, forKey: .candidatePayloads)?.map(\.value)
+        payloadConfirmation = try c.decodeIfPresent(PayloadConfirmation.self, forKey: .payloadConfirmation)
+    }
+
+    /// Encodes evidence, every payload as 16 hex digits (a JSON number would lose bits above 2^53 in most readers).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(present, forKey: .present)
+        try c.encode(pValue, forKey: .pValue)
+        try c.encode(threshold, forKey: .threshold)
+        try c.encodeIfPresent(payload.map(HexPayload.init), forKey: .payload)
+        try c.encode(segments, forKey: .segments)
+        try c.encodeIfPresent(keyFingerprint, forKey: .keyFingerprint)
+        try c.encodeIfPresent(candidatePayloads?.map(HexPayload.init), forKey: .candidatePayloads)
+        try c.encodeIfPresent(payloadConfirmation, forKey: .payloadConfirmation)
     }
 
     /// Takes `candidate`, one of ``candidatePayloads``, as the payload because `confirmation` vouches for it.

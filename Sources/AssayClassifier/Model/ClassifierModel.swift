@@ -4,6 +4,20 @@ import AssayCore
 struct ModelHeader: Codable {
     var schema: Int
     var kind: String
+
+    /// Reads the header of `path` and refuses another schema (`malformedModel`) or kind (`unsupportedModelKind`).
+    static func require(kind: String, at path: String) throws {
+        let header = try ModelFiles.decode(ModelHeader.self, at: path)
+        let location = InputLocation(path: path)
+        guard header.schema == 1 else {
+            throw ClassifierError.malformedModel(
+                "model schema \(header.schema) is not supported (expected 1)", location: location)
+        }
+        guard header.kind == kind else {
+            throw ClassifierError.unsupportedModelKind(
+                "model kind '\(header.kind)' is not supported here (expected '\(kind)')", location: location)
+        }
+    }
 }
 
 /// A model the classifier can run, chosen by the `kind` field of `model.json`.

@@ -36,15 +36,8 @@ public struct LogisticModel: Sendable, Hashable {
     public init(contentsOf path: String) throws {
         // The header first: a model of another schema or kind is refused as such, not as a malformed
         // logistic model that lacks weights.
-        let header = try ModelFiles.decode(ModelHeader.self, at: path)
+        try ModelHeader.require(kind: Self.kind, at: path)
         let location = InputLocation(path: path)
-        guard header.schema == 1 else {
-            throw ClassifierError.malformedModel(
-                "model schema \(header.schema) is not supported (expected 1)", location: location)
-        }
-        guard header.kind == Self.kind else {
-            throw ClassifierError.unsupportedModelKind("model kind '\(header.kind)' is not supported", location: location)
-        }
         let doc = try ModelFiles.decode(Document.self, at: path)
         guard doc.featureSetVersion == FeatureSet.version else {
             throw ClassifierError.featureSetMismatch(

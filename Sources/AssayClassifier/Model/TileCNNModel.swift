@@ -69,15 +69,8 @@ public struct TileCNNModel: Sendable, Hashable {
     /// - Throws: ``ClassifierError`` (`modelNotFound`, `malformedModel`, `unsupportedModelKind`,
     ///   `featureSetMismatch` when the input version or the input recipe differs).
     public init(contentsOf path: String) throws {
-        let header = try ModelFiles.decode(ModelHeader.self, at: path)
+        try ModelHeader.require(kind: Self.kind, at: path)
         let location = InputLocation(path: path)
-        guard header.schema == 1 else {
-            throw ClassifierError.malformedModel(
-                "model schema \(header.schema) is not supported (expected 1)", location: location)
-        }
-        guard header.kind == Self.kind else {
-            throw ClassifierError.unsupportedModelKind("model kind '\(header.kind)' is not a tile CNN", location: location)
-        }
         let doc = try ModelFiles.decode(Document.self, at: path)
         guard doc.inputVersion == TileCNNInput.version else {
             throw ClassifierError.featureSetMismatch(

@@ -227,6 +227,12 @@ def evaluate(results, base, cgi, held, gens, t0):
     final = results["final"]
     for i in cgi:
         oof[ROWS[i]["name"]] = final["stats"][ROWS[i]["name"]]
+    for k in range(3):      # TAEF2 clips made after the fits (`train.py evaluate`): the fold's saved network
+        late = [i for i in held if ROWS[i]["fold"] == k and ROWS[i]["name"] not in oof]
+        if late:
+            net_k = net_of(results[f"fold{k}"]["state"])
+            for i in late:
+                oof[ROWS[i]["name"]] = clip_statistic(net_k, ROWS[i])
     null_rows = [ROWS[i] for i in base if ROWS[i]["label"] == 0 and oof[ROWS[i]["name"]][0] is not None]
     null = np.array([oof[r["name"]][0] for r in null_rows])
 

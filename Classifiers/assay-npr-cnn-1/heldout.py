@@ -66,8 +66,8 @@ def main():
         for name, r in sorted(rows.items()):
             py, reason = python_statistic(net, r)
             row = dict(variant=r["variant"], source=r["source"], label=r["label"], python=py, reason=reason,
-                       python_flagged=py is not None and TR.T.pvalue(py, null) <= alpha,
-                       lr2_flagged=r["lr2"]["evidence"]["decision"] == "artifacts",
+                       python_flagged=bool(py is not None and TR.T.pvalue(py, null) <= alpha),
+                       lr2_flagged=bool(r["lr2"]["evidence"]["decision"] == "artifacts"),
                        lr2_statistic=r["lr2"].get("statistic"))
             if use_swift:
                 sw = swift_statistic(r, os.path.join(mp4dir, name + ".mp4"))

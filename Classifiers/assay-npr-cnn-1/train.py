@@ -267,13 +267,7 @@ def evaluate(results, base, cgi, held, gens, t0):
                     continue
                 r = NAMES[name]
                 (pos if r["label"] == 1 else neg).append((r["source"], s))
-        nv, pv = [v for _, v in neg], [v for _, v in pos]
-        logo_res[g] = dict(real_clips=len(nv), generated_clips=len(pv), auc=round(T.auc(nv, pv), 4),
-                           tpr_at_fpr_1pct=round(T.tpr_at_fpr(nv, pv, 0.01), 4),
-                           tpr_at_fpr_0_1pct=round(T.tpr_at_fpr(nv, pv, 0.001), 4),
-                           auc_ci95_source_bootstrap=T.cluster_bootstrap(neg, pos, T.auc, 100 + gi),
-                           tpr_at_fpr_1pct_ci95_source_bootstrap=T.cluster_bootstrap(
-                               neg, pos, lambda a, b: T.tpr_at_fpr(a, b, 0.01), 200 + gi))
+        logo_res[g] = T.logo_row(neg, pos, gi)
     summ = T.summary(logo_res)
 
     neg = [oof[ROWS[i]["name"]][0] for i in base if ROWS[i]["label"] == 0 and oof[ROWS[i]["name"]][0] is not None]

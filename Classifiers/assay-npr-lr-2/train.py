@@ -264,16 +264,22 @@ def logo(base, msz, cols=None, hyper=None, detail=False):
                 (pos if r["label"] == 1 else neg).append((r["source"], s))
         if len(pos) < 2 or len(neg) < 2:
             continue
-        nv, pv = [v for _, v in neg], [v for _, v in pos]
-        res = dict(real_clips=len(nv), generated_clips=len(pv), auc=round(auc(nv, pv), 4),
-                   tpr_at_fpr_1pct=round(tpr_at_fpr(nv, pv, 0.01), 4),
-                   tpr_at_fpr_0_1pct=round(tpr_at_fpr(nv, pv, 0.001), 4))
-        if detail:
-            res["auc_ci95_source_bootstrap"] = cluster_bootstrap(neg, pos, auc, 100 + gi)
-            res["tpr_at_fpr_1pct_ci95_source_bootstrap"] = cluster_bootstrap(
-                neg, pos, lambda a, b: tpr_at_fpr(a, b, 0.01), 200 + gi)
-        out[g] = res
+        out[g] = logo_row(neg, pos, gi, detail)
     return out, chosen
+
+
+def logo_row(neg, pos, gi, detail=True):
+    """One held-out generator's LOGO result from (source, statistic) pairs of real-labelled (neg) and generated
+    (pos) clips; with `detail`, source-bootstrap intervals seeded by the generator's index gi."""
+    nv, pv = [v for _, v in neg], [v for _, v in pos]
+    res = dict(real_clips=len(nv), generated_clips=len(pv), auc=round(auc(nv, pv), 4),
+               tpr_at_fpr_1pct=round(tpr_at_fpr(nv, pv, 0.01), 4),
+               tpr_at_fpr_0_1pct=round(tpr_at_fpr(nv, pv, 0.001), 4))
+    if detail:
+        res["auc_ci95_source_bootstrap"] = cluster_bootstrap(neg, pos, auc, 100 + gi)
+        res["tpr_at_fpr_1pct_ci95_source_bootstrap"] = cluster_bootstrap(
+            neg, pos, lambda a, b: tpr_at_fpr(a, b, 0.01), 200 + gi)
+    return res
 
 
 def summary(res):

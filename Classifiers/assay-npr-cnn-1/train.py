@@ -245,15 +245,7 @@ def evaluate(results, base, cgi, held, gens, t0):
         sel = [ROWS[i] for i in base + cgi + held if ROWS[i]["variant"] == v]
         if not sel:
             continue
-        abst = [r for r in sel if oof[r["name"]][0] is None]
-        scored = [r for r in sel if oof[r["name"]][0] is not None]
-        if v == "cgi":
-            flagged = [r for r in scored if T.pvalue(oof[r["name"]][0], null) <= ALPHA]
-        else:
-            flagged = [r for r in scored if loso_p(r) <= ALPHA]
-        reasons = {}
-        for r in abst:
-            reasons[oof[r["name"]][1]] = reasons.get(oof[r["name"]][1], 0) + 1
+        abst, flagged, reasons = T.decisions(sel, oof, null, loso_p, v == "cgi", ALPHA)
         per_variant[v] = dict(clips=len(sel), abstained=len(abst), flagged=len(flagged),
                               flagged_names=sorted(r["name"] for r in flagged) if v not in T.GENERATORS + ["taef2"] else None,
                               flagged_rate_of_all=round(len(flagged) / len(sel), 4), abstention_reasons=reasons)

@@ -12,9 +12,9 @@ PY=("nice" "-n" "15" "$VENV/bin/python")
 # 1. lr-2's data (its own script), the session-4 clips (that experiment's own script), TAEF2 clips.
 "${PY[@]}" Classifiers/assay-npr-lr-2/make_data.py all
 "${PY[@]}" "$HERE/s4_clips.py" controls
-"${PY[@]}" "$HERE/s4_clips.py" generators
 "${PY[@]}" "$HERE/taef2.py" lr2
-"${PY[@]}" "$HERE/taef2.py" s4
+# Not run in session 6 (CPU time), information only: the s4 generated clips and their TAEF2 round trips
+#   "$HERE/s4_clips.py" generators-c0 ; "$HERE/taef2.py" s4   (heldout.py then reports them too)
 # 2. Tile caches, the lr-2 baseline on the same data, the network (RULE.md's protocol).
 "${PY[@]}" "$HERE/prep.py" lr2
 "${PY[@]}" "$HERE/prep.py" taef2
@@ -24,4 +24,5 @@ bash "$HERE/lr2_rerun.sh"
 # 3. Swift runtime parity, held-out sources and generator, CPU.
 "${PY[@]}" "$HERE/check_runtime.py"
 "${PY[@]}" "$HERE/heldout.py"
-MODEL="$HERE" "$ROOT/Benchmarks/classifier/run.sh" | tee "$HERE/data/speed.txt"
+swift build -c release --product assay-features
+"$VENV/bin/python" "$HERE/speed.py"

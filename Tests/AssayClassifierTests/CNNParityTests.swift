@@ -41,4 +41,21 @@ struct CNNParityTests {
         // The fixture is not degenerate: the tiles do not all give one value.
         #expect(Set(logits.map { ($0 * 1000).rounded() }).count > 1)
     }
+
+    @Test("the committed CNN folder loads through the kind dispatch and decides fixture clips by its calibration")
+    func committedFolder() throws {
+        let c = try ArtifactClassifier(modelDirectory: Self.folder.path)
+        #expect(c.model.inputVersion == TileCNNInput.version)
+        #expect(c.calibration.maximumMeanSquaredZ == nil && c.calibration.nullStatistics.count >= 499)
+        let bikes = try c.analyse(frames: ShippedModelTests.decode("bikes.mp4", count: 16))
+        #expect(bikes.segments.count == 2)
+        let statistic = try #require(bikes.statistic)
+        let p = try #require(bikes.evidence.pValue)
+        #expect(p == c.calibration.pValue(of: statistic))
+        #expect((bikes.evidence.decision == .artifacts) == (p <= c.calibration.alpha))
+        #expect(bikes.evidence.reasons.contains { $0.contains("small CNN") })
+        // The palette rule is the content rule every model shares: Big Buck Bunny abstains here too.
+        let cgi = try c.analyse(frames: ShippedModelTests.decode("bigbuckbunny.mp4", count: 16))
+        #expect(cgi.evidence.decision == .inconclusive && cgi.abstention == .syntheticContent)
+    }
 }

@@ -264,16 +264,38 @@ def logo(base, msz, cols=None, hyper=None, detail=False):
                 (pos if r["label"] == 1 else neg).append((r["source"], s))
         if len(pos) < 2 or len(neg) < 2:
             continue
-        nv, pv = [v for _, v in neg], [v for _, v in pos]
-        res = dict(real_clips=len(nv), generated_clips=len(pv), auc=round(auc(nv, pv), 4),
-                   tpr_at_fpr_1pct=round(tpr_at_fpr(nv, pv, 0.01), 4),
-                   tpr_at_fpr_0_1pct=round(tpr_at_fpr(nv, pv, 0.001), 4))
-        if detail:
-            res["auc_ci95_source_bootstrap"] = cluster_bootstrap(neg, pos, auc, 100 + gi)
-            res["tpr_at_fpr_1pct_ci95_source_bootstrap"] = cluster_bootstrap(
-                neg, pos, lambda a, b: tpr_at_fpr(a, b, 0.01), 200 + gi)
-        out[g] = res
+        out[g] = logo_row(neg, pos, gi, detail)
     return out, chosen
+
+
+def decisions(sel, oof, null, loso_p, against_full_null, alpha=ALPHA):
+    """(abstained rows, flagged rows, {abstention reason: count}) of the rows `sel`, from their out-of-fold
+    (statistic, reason) in `oof`: flagged = scored and p <= alpha, against the whole null when
+    `against_full_null` (CGI), else against the null without the row's own source (`loso_p`)."""
+    abst = [r for r in sel if oof[r["name"]][0] is None]
+    scored = [r for r in sel if oof[r["name"]][0] is not None]
+    if against_full_null:
+        flagged = [r for r in scored if pvalue(oof[r["name"]][0], null) <= alpha]
+    else:
+        flagged = [r for r in scored if loso_p(r) <= alpha]
+    reasons = {}
+    for r in abst:
+        reasons[oof[r["name"]][1]] = reasons.get(oof[r["name"]][1], 0) + 1
+    return abst, flagged, reasons
+
+
+def logo_row(neg, pos, gi, detail=True):
+    """One held-out generator's LOGO result from (source, statistic) pairs of real-labelled (neg) and generated
+    (pos) clips; with `detail`, source-bootstrap intervals seeded by the generator's index gi."""
+    nv, pv = [v for _, v in neg], [v for _, v in pos]
+    res = dict(real_clips=len(nv), generated_clips=len(pv), auc=round(auc(nv, pv), 4),
+               tpr_at_fpr_1pct=round(tpr_at_fpr(nv, pv, 0.01), 4),
+               tpr_at_fpr_0_1pct=round(tpr_at_fpr(nv, pv, 0.001), 4))
+    if detail:
+        res["auc_ci95_source_bootstrap"] = cluster_bootstrap(neg, pos, auc, 100 + gi)
+        res["tpr_at_fpr_1pct_ci95_source_bootstrap"] = cluster_bootstrap(
+            neg, pos, lambda a, b: tpr_at_fpr(a, b, 0.01), 200 + gi)
+    return res
 
 
 def summary(res):
@@ -350,16 +372,8 @@ def main():
             sel = [r for r in rows if r["variant"] == v and r["robust"] == rob]
             if not sel:
                 continue
-            abst = [r for r in sel if oof[r["name"]][0] is None]
-            scored = [r for r in sel if oof[r["name"]][0] is not None]
-            if v == "cgi":
-                flagged = [r for r in scored if pvalue(oof[r["name"]][0], null) <= ALPHA]
-            else:
-                flagged = [r for r in scored if loso_p(r) <= ALPHA]
+            abst, flagged, reasons = decisions(sel, oof, null, loso_p, v == "cgi")
             key = v + (f"+{rob}" if rob else "")
-            reasons = {}
-            for r in abst:
-                reasons[oof[r["name"]][1]] = reasons.get(oof[r["name"]][1], 0) + 1
             per_variant[key] = dict(clips=len(sel), abstained=len(abst), flagged=len(flagged),
                                     flagged_rate_of_all=round(len(flagged) / len(sel), 4),
                                     abstention_reasons=reasons)

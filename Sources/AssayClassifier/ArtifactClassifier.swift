@@ -29,20 +29,26 @@ public struct ArtifactClassifier: Sendable {
 
     /// The model identifier.
     public var modelID: String { model.modelID }
-    /// The loaded model.
-    public let model: LogisticModel
+    /// The loaded model (its kind decides how segments are scored).
+    public let model: ClassifierModel
     /// The loaded calibration.
     public let calibration: Calibration
     /// The feature extractor.
     public let extractor: FeatureExtractor
 
     /// Loads `model.json` and `calibration.json` from a model folder (`Classifiers/<model-id>`).
-    /// - Throws: ``ClassifierError`` when a file is missing or malformed, or when the model's
-    ///   feature-set version differs from ``FeatureSet/version``.
+    /// - Throws: ``ClassifierError`` when a file is missing or malformed, when the model's kind is unknown, or
+    ///   when the model's input version (``FeatureSet/version`` or ``TileCNNInput/version``) differs from this
+    ///   build's or from the calibration's.
     public init(modelDirectory: String) throws {
         let dir = modelDirectory.hasSuffix("/") ? String(modelDirectory.dropLast()) : modelDirectory
-        model = try LogisticModel(contentsOf: dir + "/model.json")
-        calibration = try Calibration(contentsOf: dir + "/calibration.json")
+        model = try ClassifierModel(contentsOf: dir + "/model.json")
+        calibration = try Calibration(contentsOf: dir + "/calibration.json", inputVersion: model.inputVersion)
+        if case .logistic = model, calibration.maximumMeanSquaredZ == nil || calibration.maximumAbsoluteZ == nil {
+            throw ClassifierError.malformedModel(
+                "a feature model's calibration needs maximumMeanSquaredZ and maximumAbsoluteZ",
+                location: InputLocation(path: dir + "/calibration.json"))
+        }
         // The upscale measure is only needed when the calibration carries the classical-upscale rule.
         extractor = FeatureExtractor(measuresUpscale: calibration.upscale != nil)
     }
@@ -92,38 +98,30 @@ public struct ArtifactClassifier: Sendable {
     }
 
     private func score(segment frames: [Frame]) -> SegmentVerdict {
+        switch model {
+        case .logistic(let logistic): score(segment: frames, logistic: logistic)
+        case .tileCNN(let cnn): score(segment: frames, cnn: cnn)
+        }
+    }
+
+    /// Features → out-of-distribution rule → logistic model.
+    private func score(segment frames: [Frame], logistic: LogisticModel) -> SegmentVerdict {
         let f = extractor.features(segment: frames)
         var verdict = SegmentVerdict(
             start: f.start, end: f.end, frameCount: frames.count, logit: nil, contributions: [:], abstention: nil,
             features: f)
-        let p = f.profile
-        let analysedFrames = Double((frames.count + 1) / 2)
         let c = calibration
-        if p.lumaMean < 24 && p.lumaStd < 6 {
-            verdict.abstention = .black
-        } else if p.chromaSpread < c.minimumChromaSpread {
-            verdict.abstention = .grayscale
-        } else if Double(p.usableTiles) / analysedFrames < c.minimumUsableTilesPerFrame {
-            verdict.abstention = .tooFewTiles
-        } else if p.combing > c.maximumCombing {
-            verdict.abstention = .interlaced
-        } else if p.flatFraction > c.maximumFlatFraction {
-            verdict.abstention = .syntheticContent
-        } else if let entropy = c.maximumChromaEntropy, let colourful = c.minimumColourfulness,
-            p.chromaEntropy > entropy && p.colourfulness > colourful
-        {
-            verdict.abstention = .syntheticContent
-        } else if p.blockiness > c.maximumBlockiness {
-            verdict.abstention = .heavyCompression
-        } else if let limits = c.upscale, let m = p.upscale, limits.factor(of: m) != nil {
-            verdict.abstention = .classicallyUpscaled
+        if let reason = contentAbstention(f.profile, frameCount: frames.count) {
+            verdict.abstention = reason
         } else if let values = f.values {
-            let z = model.standardise(values)
+            let z = logistic.standardise(values)
             let meanSquared = z.map { $0 * $0 }.reduce(0, +) / Double(z.count)
-            if meanSquared > c.maximumMeanSquaredZ || z.contains(where: { abs($0) > c.maximumAbsoluteZ }) {
+            if meanSquared > c.maximumMeanSquaredZ ?? .infinity
+                || z.contains(where: { abs($0) > c.maximumAbsoluteZ ?? .infinity })
+            {
                 verdict.abstention = .outOfDistribution
             } else {
-                let e = model.evaluate(values)
+                let e = logistic.evaluate(values)
                 verdict.logit = e.logit
                 verdict.contributions = e.contributions
             }
@@ -131,6 +129,44 @@ public struct ArtifactClassifier: Sendable {
             verdict.abstention = .unmeasurable
         }
         return verdict
+    }
+
+    /// Content profile → tile CNN on the segment's NPR-residual tiles (no features are extracted).
+    private func score(segment frames: [Frame], cnn: TileCNNModel) -> SegmentVerdict {
+        let (f, candidates) = extractor.profile(segment: frames)
+        var verdict = SegmentVerdict(
+            start: f.start, end: f.end, frameCount: frames.count, logit: nil, contributions: [:], abstention: nil,
+            features: f)
+        if let reason = contentAbstention(f.profile, frameCount: frames.count) {
+            verdict.abstention = reason
+        } else if let s = cnn.score(
+            frames: frames, analysed: Array(stride(from: 0, to: frames.count, by: 2)), candidates: candidates)
+        {
+            verdict.logit = s.score
+        } else {
+            verdict.abstention = .unmeasurable
+        }
+        return verdict
+    }
+
+    /// The content rules every model shares (black, grayscale, too few tiles, interlaced, CGI/animation/screen,
+    /// heavy compression, classical upscale), in this order; `nil` when the segment may be scored.
+    private func contentAbstention(_ p: ContentProfile, frameCount: Int) -> AbstentionReason? {
+        let analysedFrames = Double((frameCount + 1) / 2)
+        let c = calibration
+        if p.lumaMean < 24 && p.lumaStd < 6 { return .black }
+        if p.chromaSpread < c.minimumChromaSpread { return .grayscale }
+        if Double(p.usableTiles) / analysedFrames < c.minimumUsableTilesPerFrame { return .tooFewTiles }
+        if p.combing > c.maximumCombing { return .interlaced }
+        if p.flatFraction > c.maximumFlatFraction { return .syntheticContent }
+        if let entropy = c.maximumChromaEntropy, let colourful = c.minimumColourfulness,
+            p.chromaEntropy > entropy && p.colourfulness > colourful
+        {
+            return .syntheticContent
+        }
+        if p.blockiness > c.maximumBlockiness { return .heavyCompression }
+        if let limits = c.upscale, let m = p.upscale, limits.factor(of: m) != nil { return .classicallyUpscaled }
+        return nil
     }
 
     private func decide(segments: [SegmentVerdict], clipAbstention: AbstentionReason?) -> ClassifierAnalysis {
@@ -170,6 +206,11 @@ public struct ArtifactClassifier: Sendable {
             "p = \(Self.format(pValue)) against \(calibration.nullStatistics.count) held-out real clips "
                 + "(\(calibration.nullDescription)); artifacts when p ≤ \(Self.format(calibration.alpha))"
         ]
+        if case .tileCNN(let cnn) = model {
+            reasons.append(
+                "score: mean logit of a small CNN over up to \(cnn.tilesPerFrame) NPR-residual luma tiles per analysed "
+                    + "frame (no per-group contributions)")
+        }
         for (group, value) in ordered.prefix(3) {
             let direction = value >= 0 ? "towards artifacts" : "towards real"
             let signed = "\(value >= 0 ? "+" : "")\(Self.format(value))"

@@ -47,3 +47,44 @@ enum ModelFolder {
             ArtifactClassifier.defaultModelID)
     }
 }
+
+extension ModelFolder {
+    /// A small tile-CNN `model.json` (conv 4×4/2 1→2, conv 3×3/2 2→3, global mean, linear) with fixed, non-trivial
+    /// weights, so that scores depend on the tiles.
+    static func cnnJSON(inputVersion: String = TileCNNInput.version, tilesPerFrame: Int = 4,
+                        convWeights: Int = 2 * 1 * 4 * 4) -> [String: Any]
+    {
+        func values(_ n: Int, _ seed: Double) -> [Double] { (0..<n).map { sin(Double($0) * 1.7 + seed) * 0.3 } }
+        return [
+            "schema": 1, "modelID": "test-cnn", "kind": "tile-cnn", "inputVersion": inputVersion,
+            "input": [
+                "tileSize": 64, "candidateTilesPerFrame": 24, "tilesPerFrame": tilesPerFrame,
+                "residual": "npr-2x2-nearest", "scale": 16.0, "frameStep": 2,
+            ],
+            "aggregation": "mean-tile-logit", "trainingSteps": 0,
+            "layers": [
+                [
+                    "kind": "conv2d", "inChannels": 1, "outChannels": 2, "kernel": 4, "stride": 2, "padding": 1,
+                    "activation": "relu", "weight": values(convWeights, 0.1), "bias": [0.05, -0.02],
+                ],
+                [
+                    "kind": "conv2d", "inChannels": 2, "outChannels": 3, "kernel": 3, "stride": 2, "padding": 1,
+                    "activation": "relu", "weight": values(3 * 2 * 9, 0.7), "bias": [0.01, 0.0, 0.02],
+                ],
+                ["kind": "global-mean-pool"],
+                ["kind": "linear", "inChannels": 3, "outChannels": 1, "weight": [0.5, -0.4, 0.3], "bias": [-0.1]],
+            ] as [[String: Any]],
+        ]
+    }
+
+    /// The test calibration for a tile CNN: no feature-based out-of-distribution limits.
+    static func cnnCalibrationJSON(version: String = TileCNNInput.version) -> [String: Any] {
+        var c = calibrationJSON(version: version)
+        if var a = c["abstention"] as? [String: Any] {
+            a.removeValue(forKey: "maximumMeanSquaredZ")
+            a.removeValue(forKey: "maximumAbsoluteZ")
+            c["abstention"] = a
+        }
+        return c
+    }
+}

@@ -16,7 +16,7 @@ struct ShippedModelTests {
     func loads() throws {
         let c = try ArtifactClassifier(modelDirectory: ModelFolder.shipped.path)
         #expect(c.modelID == ArtifactClassifier.defaultModelID)
-        #expect(c.model.featureSetVersion == FeatureSet.version)
+        #expect(c.model.inputVersion == FeatureSet.version)
         // The null must be large enough that p ≤ alpha is reachable at all, and p ≤ 0.002 (≥ 499 clips).
         #expect(1 / Double(c.calibration.nullStatistics.count + 1) <= c.calibration.alpha)
         #expect(c.calibration.nullStatistics.count >= 499)

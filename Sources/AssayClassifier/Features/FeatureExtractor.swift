@@ -40,11 +40,34 @@ public struct FeatureExtractor: Sendable {
         upscaleProbe.measure(stride(from: 0, to: frames.count, by: 2).map { frames[$0].luma })
     }
 
+    /// The content profile of one segment without its features (what a ``TileCNNModel`` needs for the abstention
+    /// rules), with the tile candidates of its first frame. Equal to the profile ``features(segment:)`` gives.
+    public func profile(segment frames: [Frame]) -> (features: SegmentFeatures, candidates: [(x: Int, y: Int)]) {
+        precondition(!frames.isEmpty)
+        let analysed = Array(stride(from: 0, to: frames.count, by: 2))
+        let selection = TileGrid.usableTiles(of: frames[0].luma, limit: maximumTilesPerFrame)
+        var usable = 0
+        for index in analysed {
+            for t in selection.usable where TileGrid.isUsable(frames[index].luma, x: t.x, y: t.y) { usable += 1 }
+        }
+        var profile = ContentProfile.measure(
+            frames: frames, analysed: analysed, usableTiles: usable, totalTiles: selection.total * analysed.count)
+        if measuresUpscale { profile.upscale = upscaleMeasure(segment: frames) }
+        let (start, end) = Self.span(frames)
+        return (SegmentFeatures(start: start, end: end, values: nil, profile: profile), selection.usable)
+    }
+
+    /// Start time of the first frame and end of the last (its time plus duration when known).
+    static func span(_ frames: [Frame]) -> (MediaTime, MediaTime) {
+        let first = frames[0], last = frames[frames.count - 1]
+        return (first.time, last.duration.map { MediaTime(seconds: last.time.seconds + $0.seconds) } ?? last.time)
+    }
+
     /// Features of one segment. Frames must share one size (the classifier checks this).
     public func features(segment frames: [Frame]) -> SegmentFeatures {
         precondition(!frames.isEmpty)
-        let first = frames[0], last = frames[frames.count - 1]
-        let end = last.duration.map { MediaTime(seconds: last.time.seconds + $0.seconds) } ?? last.time
+        let first = frames[0]
+        let (start, end) = Self.span(frames)
         let analysed = Array(stride(from: 0, to: frames.count, by: 2))
         let selection = TileGrid.usableTiles(of: first.luma, limit: maximumTilesPerFrame)
         let tiles = selection.usable
@@ -76,6 +99,6 @@ public struct FeatureExtractor: Sendable {
             let v = sp + tp + bp
             values = v.allSatisfy(\.isFinite) ? v : nil
         }
-        return SegmentFeatures(start: first.time, end: end, values: values, profile: profile)
+        return SegmentFeatures(start: start, end: end, values: values, profile: profile)
     }
 }

@@ -11,8 +11,8 @@ public struct Calibration: Sendable, Hashable {
             var minimumChromaSpread: Double
             var maximumCombing: Double
             var minimumUsableSegmentFraction: Double
-            var maximumMeanSquaredZ: Double
-            var maximumAbsoluteZ: Double
+            var maximumMeanSquaredZ: Double?
+            var maximumAbsoluteZ: Double?
             var maximumChromaEntropy: Double?
             var minimumColourfulness: Double?
             var upscale: UpscaleLimits?
@@ -44,10 +44,10 @@ public struct Calibration: Sendable, Hashable {
     public let maximumCombing: Double
     /// Fraction of segments that must be usable for a decision.
     public let minimumUsableSegmentFraction: Double
-    /// Mean squared standardised feature above this is out of distribution.
-    public let maximumMeanSquaredZ: Double
-    /// Any standardised feature beyond this is out of distribution.
-    public let maximumAbsoluteZ: Double
+    /// Mean squared standardised feature above this is out of distribution (feature models only; `nil`: rule off).
+    public let maximumMeanSquaredZ: Double?
+    /// Any standardised feature beyond this is out of distribution (feature models only; `nil`: rule off).
+    public let maximumAbsoluteZ: Double?
     /// Palette rule for CGI / animation: a segment whose chroma entropy is above this *and* whose
     /// colourfulness is above ``minimumColourfulness`` is not scored. `nil` (absent): rule off.
     public let maximumChromaEntropy: Double?
@@ -57,19 +57,18 @@ public struct Calibration: Sendable, Hashable {
     /// `nil` (absent): rule off.
     public let upscale: UpscaleLimits?
 
-    /// Loads `calibration.json`.
+    /// Loads `calibration.json` for a model that reads `inputVersion` (its `featureSetVersion` field must match).
     /// - Throws: ``ClassifierError`` (`modelNotFound`, `malformedModel`, `featureSetMismatch`).
-    public init(contentsOf path: String) throws {
+    public init(contentsOf path: String, inputVersion: String = FeatureSet.version) throws {
         let doc = try ModelFiles.decode(Document.self, at: path)
         let location = InputLocation(path: path)
         guard doc.schema == 1 else {
             throw ClassifierError.malformedModel(
                 "calibration schema \(doc.schema) is not supported", location: location)
         }
-        guard doc.featureSetVersion == FeatureSet.version else {
+        guard doc.featureSetVersion == inputVersion else {
             throw ClassifierError.featureSetMismatch(
-                "calibration is for feature set '\(doc.featureSetVersion)', "
-                    + "this build extracts '\(FeatureSet.version)'",
+                "calibration is for input version '\(doc.featureSetVersion)', the model reads '\(inputVersion)'",
                 location: location)
         }
         guard doc.statistic == "mean-segment-logit" else {
@@ -84,12 +83,14 @@ public struct Calibration: Sendable, Hashable {
         let a = doc.abstention
         let u = a.upscale
         try ModelFiles.requireFinite(
-            doc.nullStatistics + [a.maximumChromaEntropy, a.minimumColourfulness].compactMap { $0 }
+            doc.nullStatistics
+                + [a.maximumChromaEntropy, a.minimumColourfulness, a.maximumMeanSquaredZ, a.maximumAbsoluteZ]
+                .compactMap { $0 }
                 + [u?.minimumExplained2, u?.maximumExplained4ForFactor2, u?.minimumExplained3, u?.minimumExplained4,
                     u?.minimumExplained4Smooth, u?.maximumExplained2ForFactor4]
                 .compactMap { $0 } + [
                 a.minimumUsableTilesPerFrame, a.maximumBlockiness, a.maximumFlatFraction, a.minimumChromaSpread,
-                a.maximumCombing, a.minimumUsableSegmentFraction, a.maximumMeanSquaredZ, a.maximumAbsoluteZ,
+                a.maximumCombing, a.minimumUsableSegmentFraction,
             ], "calibration", path: path)
         alpha = doc.alpha
         nullStatistics = doc.nullStatistics.sorted()

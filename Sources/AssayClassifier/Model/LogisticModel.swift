@@ -18,11 +18,8 @@ public struct LogisticModel: Sendable, Hashable {
         var bias: Double
     }
 
-    /// The fields every `model.json` has, whatever its kind.
-    struct Header: Codable {
-        var schema: Int
-        var kind: String
-    }
+    /// The `kind` value of this model type in `model.json`.
+    static let kind = "logistic-regression"
 
     /// Model identifier (the folder name under `Classifiers/`).
     public let modelID: String
@@ -39,15 +36,8 @@ public struct LogisticModel: Sendable, Hashable {
     public init(contentsOf path: String) throws {
         // The header first: a model of another schema or kind is refused as such, not as a malformed
         // logistic model that lacks weights.
-        let header = try ModelFiles.decode(Header.self, at: path)
+        try ModelHeader.require(kind: Self.kind, at: path)
         let location = InputLocation(path: path)
-        guard header.schema == 1 else {
-            throw ClassifierError.malformedModel(
-                "model schema \(header.schema) is not supported (expected 1)", location: location)
-        }
-        guard header.kind == "logistic-regression" else {
-            throw ClassifierError.unsupportedModelKind("model kind '\(header.kind)' is not supported", location: location)
-        }
         let doc = try ModelFiles.decode(Document.self, at: path)
         guard doc.featureSetVersion == FeatureSet.version else {
             throw ClassifierError.featureSetMismatch(

@@ -38,8 +38,9 @@ enum GeometrySearch {
     static let fineScaleStep = 0.001
     static let fineRotationStep = 0.05 * Double.pi / 180
     /// Largest transform of the full-resolution spectrum read for zoom-outs (a larger residual is cropped around
-    /// its centre, where a shrunk picture sits).
-    static let zoomOutTransform = 1024
+    /// its centre, where a shrunk picture sits): 1024 x 512 since session 6 (1024 x 1024 before; at 720 analysis
+    /// lines the crop keeps the central 512 lines, the whole picture of a zoom-out to 0.7 and less).
+    static let zoomOutTransform = (width: 1024, height: 512)
 
     /// A geometry candidate: tile period scale relative to `basePeriod`, rotation (radians), comb score
     /// (whitened power summed over the band, minus its null mean, over the null sd).
@@ -47,7 +48,13 @@ enum GeometrySearch {
         var scale: Double
         var rotation: Double
         var score: Double
+        /// Whether it comes from the zoom-out region (scale < 1, read at full resolution).
+        var zoomOut = false
     }
+
+    /// Zoom-out candidates whose tile step is under this many analysis pixels are folded decimated
+    /// (``WindowAnalysis/fold(_:_:decimation:)``, session 6).
+    static let decimatedFoldBelowStep = 0.75
 
     /// The best distinct comb maxima, best first: at most ``candidateCount`` from the region of session 4, then (with
     /// `extended`) at most ``extraCandidateCount`` from the extension's region.
@@ -70,7 +77,8 @@ enum GeometrySearch {
         // Zoom-outs: full resolution (the same spectrum when the frame is small).
         let full = factor == 1 || !extended
             ? half
-            : WhitenedSpectrum(residual, maximumWidth: zoomOutTransform, maximumHeight: zoomOutTransform)
+            : WhitenedSpectrum(residual, maximumWidth: zoomOutTransform.width, maximumHeight: zoomOutTransform.height,
+                               realTransform: true)
         let halfPeaks = half.maxFiltered()
         let fullPeaks = factor == 1 || !extended ? halfPeaks : full.maxFiltered()
         let band = TileGeometry.band.map { bin -> (Double, Double) in
@@ -107,6 +115,75 @@ enum GeometrySearch {
             }
             return (total - null) / null.squareRoot()
         }
+        // The coarse comb of the extension's regions (session 6): nearest bin of the max-filtered spectrum (whose
+        // 3x3 maximum already spans the bilinear neighbourhood), every second band bin (a checkerboard in (u, v), so
+        // every radius and direction keeps half its bins), single precision. It only ranks the coarse grid of the
+        // extension's regions; candidates are refined with ``score`` on every band bin, and session 4's region is
+        // scored exactly as before.
+        let sparse = band.filter { (Int($0.0) + Int($0.1)) & 1 == 0 }
+        let sparseU = sparse.map { Float($0.0) }, sparseV = sparse.map { Float($0.1) }
+        let sparseNull = Float(sparse.count)
+        func quickScore(_ spectrum: WhitenedSpectrum, _ table: [Float], _ period: Double, _ s: Double,
+                        _ theta: Double) -> Double
+        {
+            let c = cos(theta) / (s * period), d = sin(theta) / (s * period)
+            let cx = Float(c * Double(spectrum.width)), dx = Float(d * Double(spectrum.width))
+            let cy = Float(c * Double(spectrum.height)), dy = Float(d * Double(spectrum.height))
+            // Positive offsets that are multiples of the sides, plus 0.5: truncation rounds to the nearest bin and
+            // the masks wrap it (|frequency| < 1/2 cycle per pixel, so x + ox > 0).
+            let ox = Float(4 * spectrum.width) + 0.5, oy = Float(4 * spectrum.height) + 0.5
+            let mw = spectrum.width - 1, mh = spectrum.height - 1, w = spectrum.width
+            let count = sparse.count
+            var a0: Float = 0, a1: Float = 0
+            table.withUnsafeBufferPointer { t in
+                sparseU.withUnsafeBufferPointer { us in
+                    sparseV.withUnsafeBufferPointer { vs in
+                        var k = 0
+                        while k + 1 < count {
+                            let u0 = us[k], v0 = vs[k], u1 = us[k + 1], v1 = vs[k + 1]
+                            let x0 = Int(cx * u0 - dx * v0 + ox) & mw, y0 = Int(dy * u0 + cy * v0 + oy) & mh
+                            let x1 = Int(cx * u1 - dx * v1 + ox) & mw, y1 = Int(dy * u1 + cy * v1 + oy) & mh
+                            a0 += t[y0 * w + x0]
+                            a1 += t[y1 * w + x1]
+                            k += 2
+                        }
+                        if k < count {
+                            let x = Int(cx * us[k] - dx * vs[k] + ox) & mw, y = Int(dy * us[k] + cy * vs[k] + oy) & mh
+                            a0 += t[y * w + x]
+                        }
+                    }
+                }
+            }
+            return Double((a0 + a1 - sparseNull) / sparseNull.squareRoot())
+        }
+        // The refinement's comb in the extension's regions: ``score`` (bilinear, every band bin) in single
+        // precision, with the floor taken by truncation after a positive offset (no libm call).
+        let bandU = band.map { Float($0.0) }, bandV = band.map { Float($0.1) }
+        let bandNull = Float(band.count)
+        func fineScore(_ spectrum: WhitenedSpectrum, _ period: Double, _ s: Double, _ theta: Double) -> Double {
+            let c = cos(theta) / (s * period), d = sin(theta) / (s * period)
+            let cx = Float(c * Double(spectrum.width)), dx = Float(d * Double(spectrum.width))
+            let cy = Float(c * Double(spectrum.height)), dy = Float(d * Double(spectrum.height))
+            let ox = Float(4 * spectrum.width), oy = Float(4 * spectrum.height)
+            let mw = spectrum.width - 1, mh = spectrum.height - 1, w = spectrum.width
+            var total: Float = 0
+            spectrum.power.withUnsafeBufferPointer { t in
+                bandU.withUnsafeBufferPointer { us in
+                    bandV.withUnsafeBufferPointer { vs in
+                        for k in 0..<us.count {
+                            let x = cx * us[k] - dx * vs[k] + ox, y = dy * us[k] + cy * vs[k] + oy
+                            let fx = Int(x), fy = Int(y)
+                            let ax = x - Float(fx), ay = y - Float(fy)
+                            let ix = fx & mw, iy = fy & mh, jx = (fx + 1) & mw, jy = (fy + 1) & mh
+                            let top = t[iy * w + ix] + ax * (t[iy * w + jx] - t[iy * w + ix])
+                            let bottom = t[jy * w + ix] + ax * (t[jy * w + jx] - t[jy * w + ix])
+                            total += top + ay * (bottom - top)
+                        }
+                    }
+                }
+            }
+            return Double((total - bandNull) / bandNull.squareRoot())
+        }
 
         // Coarse grid: scale exp(i * step) for i in lowest...highest (the grid of earlier sessions for i >= 0).
         let lowest = extended ? -Int((log(1 / minimumScale) / coarseScaleStep).rounded(.down)) : 0
@@ -123,8 +200,11 @@ enum GeometrySearch {
             guard let src = source(s) else { continue }
             let steps = i + lowest < 0 ? zoomOutRotationSteps : rotationSteps
             for j in -steps...steps {
-                coarse[i * columns + j + rotationSteps] = score(src.spectrum, src.peaks, src.period, s,
-                                                                Double(j) * coarseRotationStep)
+                let theta = Double(j) * coarseRotationStep
+                // Session 4's region: the bilinear comb on every band bin, as before; the extension: the quick comb.
+                coarse[i * columns + j + rotationSteps] = i + lowest >= 0 && abs(j) <= zoomOutRotationSteps
+                    ? score(src.spectrum, src.peaks, src.period, s, theta)
+                    : quickScore(src.spectrum, src.peaks, src.period, s, theta)
             }
         }
         // The region of session 4 (scale >= 1, ±4.2°) keeps its own candidates exactly as before; each region of the
@@ -166,13 +246,31 @@ enum GeometrySearch {
                 let t0 = Double(m.j) * coarseRotationStep
                 guard let src = source(s0) else { continue }
                 var best = Candidate(scale: s0, rotation: t0, score: -Double.infinity)
-                for a in -5...5 {
-                    let s = s0 * exp(Double(a) * fineScaleStep)
-                    if extended && src.period * s < alias { continue }
-                    for b in -6...6 {
-                        let t = t0 + Double(b) * fineRotationStep
-                        let value = score(src.spectrum, src.spectrum.power, src.period, s, t)
-                        if value > best.score { best = Candidate(scale: s, rotation: t, score: value) }
+                /// Scores the fine grid points (s0' e^(a step), t0' + b step) around (s0', t0') and keeps the best.
+                func scan(_ s0: Double, _ t0: Double, _ a: ClosedRange<Int>, _ b: ClosedRange<Int>,
+                          scaleStep: Double, rotationStep: Double)
+                {
+                    for a in a {
+                        let s = s0 * exp(Double(a) * scaleStep)
+                        if extended && src.period * s < alias { continue }
+                        for b in b {
+                            let t = t0 + Double(b) * rotationStep
+                            let value = region == 0 ? score(src.spectrum, src.spectrum.power, src.period, s, t)
+                                : fineScore(src.spectrum, src.period, s, t)
+                            if value > best.score { best = Candidate(scale: s, rotation: t, score: value) }
+                        }
+                    }
+                }
+                if region == 0 {
+                    // Session 4: every fine point within one coarse step (11 x 13).
+                    scan(s0, t0, -5...5, -6...6, scaleStep: fineScaleStep, rotationStep: fineRotationStep)
+                } else {
+                    // The extension (session 6): the same span in two passes, 5 x 5 points 2.5 and 3 fine steps
+                    // apart, then 5 x 5 fine points around the best of those (50 points instead of 143).
+                    scan(s0, t0, -2...2, -2...2, scaleStep: 2.5 * fineScaleStep, rotationStep: 3 * fineRotationStep)
+                    if best.score > -Double.infinity {
+                        scan(best.scale, best.rotation, -2...2, -2...2, scaleStep: fineScaleStep,
+                             rotationStep: fineRotationStep)
                     }
                 }
                 refined.append(best)
@@ -198,6 +296,7 @@ enum GeometrySearch {
         let rotated = search(region: 1, count: extraCandidateCount, refine: 2 * extraCandidateCount, known: kept)
         return kept + rotated
             + search(region: 2, count: extraCandidateCount, refine: 4 * extraCandidateCount, known: kept + rotated)
+            .map { Candidate(scale: $0.scale, rotation: $0.rotation, score: $0.score, zoomOut: true) }
     }
 
     /// The hypothesis for a candidate (canonical tile -> analysis pixels).
@@ -221,7 +320,12 @@ struct WhitenedSpectrum {
     static let maximumHeight = 1024
 
     /// Whitens the spectrum of `image`, zero-padded to 1.5x its sides (powers of two) but not past the maxima.
-    init(_ image: FloatImage, maximumWidth: Int = Self.maximumWidth, maximumHeight: Int = Self.maximumHeight) {
+    /// - Parameter realTransform: transform two rows at once and only half of the columns, using the symmetry of
+    ///   a real image's spectrum (session 6, the zoom-out spectrum): about half the work, the same power up to
+    ///   rounding.
+    init(_ image: FloatImage, maximumWidth: Int = Self.maximumWidth, maximumHeight: Int = Self.maximumHeight,
+         realTransform: Bool = false)
+    {
         let mx = min(maximumWidth, Lattice.nextPowerOfTwo(image.width * 3 / 2))
         let my = min(maximumHeight, Lattice.nextPowerOfTwo(image.height * 3 / 2))
         let cw = min(image.width, mx), ch = min(image.height, my)
@@ -237,14 +341,66 @@ struct WhitenedSpectrum {
                 re[row + ((x - cw / 2) % mx + mx) % mx] = Double(image.pixels[(y0 + y) * image.width + x0 + x]) - mean
             }
         }
-        FFT2D(rows: my, cols: mx).transform(re: &re, im: &im, inverse: false)
         var p = [Float](repeating: 0, count: mx * my)
-        for i in 0..<(mx * my) { p[i] = Float(re[i] * re[i] + im[i] * im[i]) }
+        if realTransform && my >= 2 && mx >= 4 {
+            Self.realPower(&re, &im, width: mx, height: my, into: &p)
+        } else {
+            FFT2D(rows: my, cols: mx).transform(re: &re, im: &im, inverse: false)
+            for i in 0..<(mx * my) { p[i] = Float(re[i] * re[i] + im[i] * im[i]) }
+        }
         let local = Self.boxMean(p, width: mx, height: my, radius: 5)
         for i in 0..<(mx * my) { p[i] = local[i] > 0 ? p[i] / local[i] : 0 }
         width = mx
         height = my
         power = p
+    }
+
+    /// The power spectrum of the real `height x width` image in `re` (`im` is zero and used as scratch): each pair
+    /// of rows is transformed as one complex row and split by symmetry, then only the columns 0...width/2 are
+    /// transformed; the other half is the mirror image, `P(u, v) = P(-u, -v)`.
+    static func realPower(_ re: inout [Double], _ im: inout [Double], width mx: Int, height my: Int,
+                          into p: inout [Float])
+    {
+        let rowPlan = FFT(count: mx), columnPlan = FFT(count: my)
+        var ar = [Double](repeating: 0, count: max(mx, my)), ai = ar
+        re.withUnsafeMutableBufferPointer { rp in
+            im.withUnsafeMutableBufferPointer { ip in
+                ar.withUnsafeMutableBufferPointer { arp in
+                    ai.withUnsafeMutableBufferPointer { aip in
+                        let r = rp.baseAddress!, i = ip.baseAddress!, a = arp.baseAddress!, b = aip.baseAddress!
+                        for y in stride(from: 0, to: my - 1, by: 2) {
+                            let p0 = y * mx, p1 = p0 + mx
+                            for x in 0..<mx {
+                                a[x] = r[p0 + x]
+                                b[x] = r[p1 + x]
+                            }
+                            rowPlan.transform(a, b, inverse: false)
+                            // Z = X1 + i X2 with X1, X2 the spectra of the two real rows.
+                            for k in 0...(mx / 2) {
+                                let j = (mx - k) & (mx - 1)
+                                let zr = a[k], zi = b[k], cr = a[j], ci = -b[j]
+                                r[p0 + k] = (zr + cr) / 2
+                                i[p0 + k] = (zi + ci) / 2
+                                r[p1 + k] = (zi - ci) / 2
+                                i[p1 + k] = -(zr - cr) / 2
+                            }
+                        }
+                        columnPlan.transformColumns(r, i, stride: mx, columns: 0...(mx / 2), scratch: a, b,
+                                                    inverse: false)
+                    }
+                }
+            }
+        }
+        for y in 0..<my {
+            for x in 0...(mx / 2) {
+                let k = y * mx + x
+                p[k] = Float(re[k] * re[k] + im[k] * im[k])
+            }
+        }
+        for y in 0..<my {
+            let mirrorRow = (my - y) & (my - 1)
+            for x in (mx / 2 + 1)..<mx { p[y * mx + x] = p[mirrorRow * mx + mx - x] }
+        }
     }
 
     /// Cyclic box mean of side `2r+1`.

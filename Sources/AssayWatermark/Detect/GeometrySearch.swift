@@ -52,8 +52,8 @@ enum GeometrySearch {
         var zoomOut = false
     }
 
-    /// Zoom-out candidates whose tile step is under this many analysis pixels are folded decimated
-    /// (``WindowAnalysis/fold(_:_:decimation:)``, session 6).
+    /// Zoom-out candidates whose tile step is under this many analysis pixels are folded decimated; from there to
+    /// 1 pixel, decimated on the smoothed residual (``PooledAnalysis/Reading``, session 6).
     static let decimatedFoldBelowStep = 0.75
 
     /// The best distinct comb maxima, best first: at most ``candidateCount`` from the region of session 4, then (with
@@ -74,11 +74,17 @@ enum GeometrySearch {
         // Without the extension the whole search is skipped when scale 1 aliases (as in session 4).
         guard image.width >= 32, image.height >= 32, extended || halfPeriod >= alias else { return [] }
         let half = WhitenedSpectrum(image)
-        // Zoom-outs: full resolution (the same spectrum when the frame is small).
+        // Zoom-outs: the resolution at which the smallest scale searched (0.5) just stays clear of aliasing, 3/4 of
+        // the analysis resolution at 720 lines (session 6; full resolution before), full resolution for frames
+        // whose period is under 192 px (the same spectrum as scales >= 1 when the frame is small).
+        let zoomFactor = min(1, 2 * alias / basePeriod)
+        let zoomPeriod = basePeriod * zoomFactor
         let full = factor == 1 || !extended
             ? half
-            : WhitenedSpectrum(residual, maximumWidth: zoomOutTransform.width, maximumHeight: zoomOutTransform.height,
-                               realTransform: true)
+            : WhitenedSpectrum(
+                residual.downscaled(width: max(1, Int((Double(residual.width) * zoomFactor).rounded())),
+                                    height: max(1, Int((Double(residual.height) * zoomFactor).rounded()))),
+                maximumWidth: zoomOutTransform.width, maximumHeight: zoomOutTransform.height, realTransform: true)
         let halfPeaks = half.maxFiltered()
         let fullPeaks = factor == 1 || !extended ? halfPeaks : full.maxFiltered()
         let band = TileGeometry.band.map { bin -> (Double, Double) in
@@ -91,7 +97,9 @@ enum GeometrySearch {
             if s >= 1 {
                 return halfPeriod * s >= alias ? (half, halfPeaks, halfPeriod) : nil
             }
-            return basePeriod * s >= alias ? (full, fullPeaks, basePeriod) : nil
+            return factor == 1 || !extended
+                ? (halfPeriod * s >= alias ? (half, halfPeaks, halfPeriod) : nil)
+                : (zoomPeriod * s >= alias ? (full, fullPeaks, zoomPeriod) : nil)
         }
         func score(_ spectrum: WhitenedSpectrum, _ table: [Float], _ period: Double, _ s: Double, _ theta: Double)
             -> Double
@@ -129,28 +137,24 @@ enum GeometrySearch {
             let c = cos(theta) / (s * period), d = sin(theta) / (s * period)
             let cx = Float(c * Double(spectrum.width)), dx = Float(d * Double(spectrum.width))
             let cy = Float(c * Double(spectrum.height)), dy = Float(d * Double(spectrum.height))
-            // Positive offsets that are multiples of the sides, plus 0.5: truncation rounds to the nearest bin and
-            // the masks wrap it (|frequency| < 1/2 cycle per pixel, so x + ox > 0).
-            let ox = Float(4 * spectrum.width) + 0.5, oy = Float(4 * spectrum.height) + 0.5
-            let mw = spectrum.width - 1, mh = spectrum.height - 1, w = spectrum.width
+            let mw = UInt32(spectrum.width - 1), mh = UInt32(spectrum.height - 1), w = UInt32(spectrum.width)
             let count = sparse.count
             var a0: Float = 0, a1: Float = 0
             table.withUnsafeBufferPointer { t in
                 sparseU.withUnsafeBufferPointer { us in
                     sparseV.withUnsafeBufferPointer { vs in
+                        /// The table entry at the nearest bin, cyclic (see ``GeometrySearch/nearestBin(_:)``).
+                        @inline(__always) func at(_ u: Float, _ v: Float) -> Float {
+                            let x = nearestBin(cx * u - dx * v) & mw, y = nearestBin(dy * u + cy * v) & mh
+                            return t[Int(y &* w &+ x)]
+                        }
                         var k = 0
                         while k + 1 < count {
-                            let u0 = us[k], v0 = vs[k], u1 = us[k + 1], v1 = vs[k + 1]
-                            let x0 = Int(cx * u0 - dx * v0 + ox) & mw, y0 = Int(dy * u0 + cy * v0 + oy) & mh
-                            let x1 = Int(cx * u1 - dx * v1 + ox) & mw, y1 = Int(dy * u1 + cy * v1 + oy) & mh
-                            a0 += t[y0 * w + x0]
-                            a1 += t[y1 * w + x1]
+                            a0 += at(us[k], vs[k])
+                            a1 += at(us[k + 1], vs[k + 1])
                             k += 2
                         }
-                        if k < count {
-                            let x = Int(cx * us[k] - dx * vs[k] + ox) & mw, y = Int(dy * us[k] + cy * vs[k] + oy) & mh
-                            a0 += t[y * w + x]
-                        }
+                        if k < count { a0 += at(us[k], vs[k]) }
                     }
                 }
             }
@@ -164,19 +168,22 @@ enum GeometrySearch {
             let c = cos(theta) / (s * period), d = sin(theta) / (s * period)
             let cx = Float(c * Double(spectrum.width)), dx = Float(d * Double(spectrum.width))
             let cy = Float(c * Double(spectrum.height)), dy = Float(d * Double(spectrum.height))
-            let ox = Float(4 * spectrum.width), oy = Float(4 * spectrum.height)
-            let mw = spectrum.width - 1, mh = spectrum.height - 1, w = spectrum.width
+            let mw = UInt32(spectrum.width - 1), mh = UInt32(spectrum.height - 1), w = UInt32(spectrum.width)
             var total: Float = 0
             spectrum.power.withUnsafeBufferPointer { t in
                 bandU.withUnsafeBufferPointer { us in
                     bandV.withUnsafeBufferPointer { vs in
                         for k in 0..<us.count {
-                            let x = cx * us[k] - dx * vs[k] + ox, y = dy * us[k] + cy * vs[k] + oy
-                            let fx = Int(x), fy = Int(y)
-                            let ax = x - Float(fx), ay = y - Float(fy)
-                            let ix = fx & mw, iy = fy & mh, jx = (fx + 1) & mw, jy = (fy + 1) & mh
-                            let top = t[iy * w + ix] + ax * (t[iy * w + jx] - t[iy * w + ix])
-                            let bottom = t[jy * w + ix] + ax * (t[jy * w + jx] - t[jy * w + ix])
+                            let x = cx * us[k] - dx * vs[k], y = dy * us[k] + cy * vs[k]
+                            // The bin below (or, at an exact integer, the one before with weight 1: same value).
+                            let fx = nearestBin(x - 0.5), fy = nearestBin(y - 0.5)
+                            let ax = x - Float(Int32(bitPattern: fx &- magicBias)),
+                                ay = y - Float(Int32(bitPattern: fy &- magicBias))
+                            let ix = fx & mw, iy = fy & mh, jx = (fx &+ 1) & mw, jy = (fy &+ 1) & mh
+                            let r0 = Int(iy &* w), r1 = Int(jy &* w)
+                            let t00 = t[r0 + Int(ix)], t01 = t[r0 + Int(jx)], t10 = t[r1 + Int(ix)], t11 = t[r1 + Int(jx)]
+                            let top = t00 + ax * (t01 - t00)
+                            let bottom = t10 + ax * (t11 - t10)
                             total += top + ay * (bottom - top)
                         }
                     }
@@ -299,6 +306,15 @@ enum GeometrySearch {
             .map { Candidate(scale: $0.scale, rotation: $0.rotation, score: $0.score, zoomOut: true) }
     }
 
+    /// `x` rounded to the nearest integer (ties to even), plus ``magicBias``, in the low bits of a `UInt32`, for
+    /// `|x| < 2^22`: adding 1.5 x 2^23 leaves a float whose unit in the last place is 1 (no conversion, no libm call).
+    /// Masked with `side - 1` (a power of two up to 2^22) it is the cyclic bin index.
+    @inline(__always)
+    static func nearestBin(_ x: Float) -> UInt32 { (x + 12_582_912).bitPattern }
+
+    /// What ``nearestBin(_:)`` adds to the rounded value, modulo 2^32 (1.5 x 2^23 as a float: 0x4B400000).
+    static let magicBias: UInt32 = 0x4B40_0000
+
     /// The hypothesis for a candidate (canonical tile -> analysis pixels).
     static func hypothesis(_ c: Candidate, basePeriod: Double, slot: Int) -> GeometryHypothesis {
         let a = c.scale * basePeriod / Double(TileGeometry.size)
@@ -335,10 +351,14 @@ struct WhitenedSpectrum {
         mean /= Double(cw * ch)
         var re = [Double](repeating: 0, count: mx * my)
         var im = [Double](repeating: 0, count: mx * my)
-        for y in 0..<ch {
-            let row = ((y - ch / 2) % my + my) % my * mx
-            for x in 0..<cw {
-                re[row + ((x - cw / 2) % mx + mx) % mx] = Double(image.pixels[(y0 + y) * image.width + x0 + x]) - mean
+        // Centred: pixel (x, y) of the crop goes to ((x - cw/2) mod mx, (y - ch/2) mod my); sides are powers of two.
+        let mw = mx - 1, mh = my - 1
+        image.pixels.withUnsafeBufferPointer { px in
+            re.withUnsafeMutableBufferPointer { re in
+                for y in 0..<ch {
+                    let row = ((y - ch / 2) & mh) * mx, source = (y0 + y) * image.width + x0
+                    for x in 0..<cw { re[row + ((x - cw / 2) & mw)] = Double(px[source + x]) - mean }
+                }
             }
         }
         var p = [Float](repeating: 0, count: mx * my)
@@ -403,30 +423,43 @@ struct WhitenedSpectrum {
         }
     }
 
-    /// Cyclic box mean of side `2r+1`.
+    /// Cyclic box mean of side `2r+1` (sides are powers of two: indices wrap with masks; session 6, the same sums
+    /// in the same order as with `%` before).
     static func boxMean(_ p: [Float], width w: Int, height h: Int, radius r: Int) -> [Float] {
+        precondition(w & (w - 1) == 0 && h & (h - 1) == 0 && w > 2 * r && h > 2 * r)
+        let mw = w - 1, mh = h - 1
         var tmp = [Float](repeating: 0, count: w * h)
         let norm = 1 / Float((2 * r + 1) * (2 * r + 1))
-        for y in 0..<h {
-            let row = y * w
-            var acc: Float = 0
-            for k in -r...r { acc += p[row + (k + w) % w] }
-            for x in 0..<w {
-                tmp[row + x] = acc
-                acc += p[row + (x + r + 1) % w] - p[row + (x - r + w) % w]
+        p.withUnsafeBufferPointer { p in
+            tmp.withUnsafeMutableBufferPointer { tmp in
+                for y in 0..<h {
+                    let row = y * w
+                    var acc: Float = 0
+                    for k in -r...r { acc += p[row + ((k + w) & mw)] }
+                    for x in 0..<w {
+                        tmp[row + x] = acc
+                        acc += p[row + ((x + r + 1) & mw)] - p[row + ((x - r + w) & mw)]
+                    }
+                }
             }
         }
         var out = [Float](repeating: 0, count: w * h)
         var acc = [Float](repeating: 0, count: w)
-        for k in -r...r {
-            let row = (k + h) % h * w
-            for x in 0..<w { acc[x] += tmp[row + x] }
-        }
-        for y in 0..<h {
-            let add = (y + r + 1) % h * w, sub = (y - r + h) % h * w
-            for x in 0..<w {
-                out[y * w + x] = acc[x] * norm
-                acc[x] += tmp[add + x] - tmp[sub + x]
+        tmp.withUnsafeBufferPointer { tmp in
+            out.withUnsafeMutableBufferPointer { out in
+                acc.withUnsafeMutableBufferPointer { acc in
+                    for k in -r...r {
+                        let row = ((k + h) & mh) * w
+                        for x in 0..<w { acc[x] += tmp[row + x] }
+                    }
+                    for y in 0..<h {
+                        let add = ((y + r + 1) & mh) * w, sub = ((y - r + h) & mh) * w
+                        for x in 0..<w {
+                            out[y * w + x] = acc[x] * norm
+                            acc[x] += tmp[add + x] - tmp[sub + x]
+                        }
+                    }
+                }
             }
         }
         return out
@@ -434,31 +467,27 @@ struct WhitenedSpectrum {
 
     /// The 3x3 cyclic maximum of ``power`` (widens each peak by a bin for the coarse grid).
     func maxFiltered() -> [Float] {
-        let w = width, h = height
+        let w = width, h = height, mw = w - 1, mh = h - 1
         var rows = [Float](repeating: 0, count: w * h)
-        for y in 0..<h {
-            let r = y * w
-            for x in 0..<w { rows[r + x] = max(power[r + (x + w - 1) % w], power[r + x], power[r + (x + 1) % w]) }
-        }
         var out = [Float](repeating: 0, count: w * h)
-        for y in 0..<h {
-            let up = (y + h - 1) % h * w, mid = y * w, down = (y + 1) % h * w
-            for x in 0..<w { out[mid + x] = max(rows[up + x], rows[mid + x], rows[down + x]) }
+        power.withUnsafeBufferPointer { power in
+            rows.withUnsafeMutableBufferPointer { rows in
+                for y in 0..<h {
+                    let r = y * w
+                    for x in 0..<w {
+                        rows[r + x] = max(power[r + ((x + mw) & mw)], power[r + x], power[r + ((x + 1) & mw)])
+                    }
+                }
+            }
+        }
+        rows.withUnsafeBufferPointer { rows in
+            out.withUnsafeMutableBufferPointer { out in
+                for y in 0..<h {
+                    let up = ((y + mh) & mh) * w, mid = y * w, down = ((y + 1) & mh) * w
+                    for x in 0..<w { out[mid + x] = max(rows[up + x], rows[mid + x], rows[down + x]) }
+                }
+            }
         }
         return out
-    }
-
-    /// Bilinear sample of `table` at fractional bin (x, y), cyclic.
-    @inline(__always)
-    func sample(_ table: [Float], x: Double, y: Double) -> Double {
-        let fx = x.rounded(.down), fy = y.rounded(.down)
-        let ax = x - fx, ay = y - fy
-        // Sides are powers of two: wrap with masks.
-        let mw = width - 1, mh = height - 1
-        let ix = Int(fx) & mw, iy = Int(fy) & mh
-        let jx = (ix + 1) & mw, jy = (iy + 1) & mh
-        let top = Double(table[iy * width + ix]) * (1 - ax) + Double(table[iy * width + jx]) * ax
-        let bottom = Double(table[jy * width + ix]) * (1 - ax) + Double(table[jy * width + jx]) * ax
-        return top * (1 - ay) + bottom * ay
     }
 }

@@ -32,14 +32,13 @@ struct PooledAnalysis: Sendable {
         if !native.isClose(to: hypotheses[0]) { hypotheses.append(native) }
         candidates = GeometrySearch.candidates(residual, basePeriod: gridPeriod, extended: extended)
         var twins: [(plain: Int, hypothesis: GeometryHypothesis)] = []
-        var decimations = [Int](repeating: 1, count: hypotheses.count)
+        var readings = [Reading](repeating: .whole, count: hypotheses.count)
         for (i, c) in candidates.enumerated() {
             let h = GeometrySearch.hypothesis(c, basePeriod: gridPeriod, slot: Self.firstSlot + 2 + i)
             let plain = hypotheses.firstIndex { $0.isClose(to: h) } ?? hypotheses.count
             if plain == hypotheses.count {
                 hypotheses.append(h)
-                let step = c.scale * gridPeriod / n
-                decimations.append(c.zoomOut && step < GeometrySearch.decimatedFoldBelowStep ? 2 : 1)
+                readings.append(Self.reading(c, step: c.scale * gridPeriod / n))
             }
             guard extended else { continue }
             // Mirrored twin: the reflected geometry (F A F) read on the mirrored residual.
@@ -47,11 +46,41 @@ struct PooledAnalysis: Sendable {
                                        a10: -h.a10, a11: h.a11, mirrored: true)
             if !twins.contains(where: { $0.hypothesis.isClose(to: m) }) { twins.append((plain, m)) }
         }
-        spectra = WindowAnalysis.spectra(residual, hypotheses, decimations: decimations)
+        // Folds by reading: whole tile; decimated; decimated on the smoothed residual.
+        var byIndex: [(Int, (hypothesis: GeometryHypothesis, re: [Double], im: [Double]))] = []
+        for reading in [Reading.whole, .decimated, .smoothedDecimated] {
+            let indices = readings.indices.filter { readings[$0] == reading }
+            guard !indices.isEmpty else { continue }
+            let image = reading == .smoothedDecimated ? residual.binomialSmoothed() : residual
+            byIndex += zip(indices, WindowAnalysis.spectra(image, indices.map { hypotheses[$0] },
+                                                           decimations: indices.map { _ in reading == .whole ? 1 : 2 }))
+        }
+        spectra = byIndex.sorted { $0.0 < $1.0 }.map(\.1)
         for (plain, hypothesis) in twins {
             let (re, im) = Self.mirrored(re: spectra[plain].re, im: spectra[plain].im)
             spectra.append((hypothesis, re, im))
         }
+    }
+
+    /// How a candidate's tile is folded (session 6).
+    enum Reading {
+        /// Every tile sample (``WindowAnalysis/fold(_:_:decimation:)`` with decimation 1): grid, native, and the
+        /// candidates at scales >= 1.
+        case whole
+        /// Every second tile sample each way, for zoom-outs with a tile step under
+        /// ``GeometrySearch/decimatedFoldBelowStep`` analysis pixels: the whole tile would read each pixel more
+        /// than 4 times, and what the decimated one adds into the band lies past the pixels' Nyquist limit.
+        case decimated
+        /// Every second tile sample on the residual smoothed by `[1, 2, 1] / 4`, for zoom-outs with a tile step from
+        /// ``GeometrySearch/decimatedFoldBelowStep`` to 1: the smoothing keeps what lies past the decimated
+        /// sampling limit (0.45 to 0.8 cycles per pixel there) out of the band.
+        case smoothedDecimated
+    }
+
+    /// The reading of a candidate whose tile step is `step` analysis pixels.
+    static func reading(_ c: GeometrySearch.Candidate, step: Double) -> Reading {
+        guard c.zoomOut && step < 1 else { return .whole }
+        return step < GeometrySearch.decimatedFoldBelowStep ? .decimated : .smoothedDecimated
     }
 
     /// The whitened band of a mirrored reading, from the plain reading's band (session 6, instead of a second fold).

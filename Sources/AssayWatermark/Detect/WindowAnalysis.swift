@@ -177,6 +177,7 @@ struct WindowAnalysis: Sendable {
             sum.withUnsafeMutableBufferPointer { s in
                 count.withUnsafeMutableBufferPointer { c in
                     let b00 = h.a00 * step, b01 = h.a01 * step, b10 = h.a10 * step, b11 = h.a11 * step
+                    let mirrored = h.mirrored
                     for v in v0...v1 {
                         let tv = ((v % n) + n) % n * n
                         var x = b00 * Double(u0) + b01 * Double(v)
@@ -184,20 +185,22 @@ struct WindowAnalysis: Sendable {
                         var tu = ((u0 % n) + n) % n
                         for _ in u0...u1 {
                             if x >= 0 && x < maxX && y >= 0 && y < maxY {
-                                let sx = h.mirrored ? maxX - x : x
-                                let ix = Int(sx), iy = Int(y)
+                                // In range, so the indices cannot overflow (session
+                                // 6: wrapping arithmetic; the same values as before).
+                                let sx = mirrored ? maxX - x : x
+                                let ix = Int(sx)
+                                let iy = Int(y)
                                 let fx = Float(sx - Double(ix)), fy = Float(y - Double(iy))
-                                let p = iy * w + ix
-                                let ixr = min(ix + 1, w - 1)
-                                let q = iy * w + ixr
+                                let p = iy &* w &+ ix
+                                let q = ix &+ 1 < w ? p &+ 1 : p
                                 let top = px[p] + fx * (px[q] - px[p])
-                                let bottom = px[p + w] + fx * (px[q + w] - px[p + w])
-                                s[tv + tu] += Double(top + fy * (bottom - top))
-                                c[tv + tu] += 1
+                                let bottom = px[p &+ w] + fx * (px[q &+ w] - px[p &+ w])
+                                s[tv &+ tu] += Double(top + fy * (bottom - top))
+                                c[tv &+ tu] += 1
                             }
                             x += b00
                             y += b10
-                            tu += 1
+                            tu &+= 1
                             if tu == n { tu = 0 }
                         }
                     }

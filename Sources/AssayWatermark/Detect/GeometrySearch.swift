@@ -13,11 +13,14 @@ import Darwin
 /// power of the pooled residual at those 2,458 frequencies (a comb matched to the band), coarse on a grid
 /// of 0.5 % x 0.3° against a 3x3 max-filtered power spectrum, then fine (0.1 % x 0.05°) around the best local
 /// maxima against the plain one. Scales >= 1 read the spectrum of the residual at half resolution (frames of
-/// 540 lines and more); zoom-outs read it at full resolution (central 1024 x 720 pixels), because a zoom-out
-/// shrinks the period and the band's top frequency must stay under about 0.42 cycles/pixel: scales where it
-/// does not (`s · P < 2.4 · bandHigh`) are skipped. It never looks at the key: the key only scores the few
-/// candidates it returns (``candidateCount``), each read plain and mirrored, so each is two more geometry slots
-/// in the Bonferroni factor, exactly as the lattice slots are.
+/// 540 lines and more); zoom-outs read it at 3/4 resolution at 720 analysis lines (1024 x 512, the whole frame;
+/// session 6; full resolution, central 1024 x 720 pixels, in session 5), because a zoom-out shrinks the period and
+/// the band's top frequency must stay under about 0.42 cycles/pixel: scales where it does not
+/// (`s · P < 2.4 · bandHigh`) are skipped. Session 6 made the extension's regions cheaper (a quick coarse comb, a
+/// two-pass refinement) without touching session 4's region, whose candidates are the same with the extension on
+/// or off. It never looks at the key: the key only scores the few candidates it returns (``candidateCount`` and
+/// ``extraCandidateCount``), each read plain and, with the extension, mirrored, so each is one or two more
+/// geometry slots in the Bonferroni factor, exactly as the lattice slots are.
 enum GeometrySearch {
     /// Scales searched (tile period relative to the grid period).
     static let minimumScale = 0.5
@@ -37,9 +40,9 @@ enum GeometrySearch {
     /// Fine steps around each coarse maximum (±5 and ±6 steps).
     static let fineScaleStep = 0.001
     static let fineRotationStep = 0.05 * Double.pi / 180
-    /// Largest transform of the full-resolution spectrum read for zoom-outs (a larger residual is cropped around
-    /// its centre, where a shrunk picture sits): 1024 x 512 since session 6 (1024 x 1024 before; at 720 analysis
-    /// lines the crop keeps the central 512 lines, the whole picture of a zoom-out to 0.7 and less).
+    /// Largest transform of the spectrum read for zoom-outs (a larger residual is cropped around its centre, where a
+    /// shrunk picture sits): 1024 x 512 at 3/4 resolution since session 6 (the 720-line frame is 960 x 540 there:
+    /// 512 of its lines); 1024 x 1024 at full resolution in session 5.
     static let zoomOutTransform = (width: 1024, height: 512)
 
     /// A geometry candidate: tile period scale relative to `basePeriod`, rotation (radians), comb score
@@ -48,7 +51,7 @@ enum GeometrySearch {
         var scale: Double
         var rotation: Double
         var score: Double
-        /// Whether it comes from the zoom-out region (scale < 1, read at full resolution).
+        /// Whether it comes from the zoom-out region (scale < 1).
         var zoomOut = false
     }
 
@@ -79,14 +82,14 @@ enum GeometrySearch {
         // whose period is under 192 px (the same spectrum as scales >= 1 when the frame is small).
         let zoomFactor = min(1, 2 * alias / basePeriod)
         let zoomPeriod = basePeriod * zoomFactor
-        let full = factor == 1 || !extended
+        let zoom = factor == 1 || !extended
             ? half
             : WhitenedSpectrum(
                 residual.downscaled(width: max(1, Int((Double(residual.width) * zoomFactor).rounded())),
                                     height: max(1, Int((Double(residual.height) * zoomFactor).rounded()))),
                 maximumWidth: zoomOutTransform.width, maximumHeight: zoomOutTransform.height, realTransform: true)
         let halfPeaks = half.maxFiltered()
-        let fullPeaks = factor == 1 || !extended ? halfPeaks : full.maxFiltered()
+        let zoomPeaks = factor == 1 || !extended ? halfPeaks : zoom.maxFiltered()
         let band = TileGeometry.band.map { bin -> (Double, Double) in
             let n = TileGeometry.size
             return (Double(TileGeometry.signedFrequency(Int(bin) % n)), Double(TileGeometry.signedFrequency(Int(bin) / n)))
@@ -99,7 +102,7 @@ enum GeometrySearch {
             }
             return factor == 1 || !extended
                 ? (halfPeriod * s >= alias ? (half, halfPeaks, halfPeriod) : nil)
-                : (zoomPeriod * s >= alias ? (full, fullPeaks, zoomPeriod) : nil)
+                : (zoomPeriod * s >= alias ? (zoom, zoomPeaks, zoomPeriod) : nil)
         }
         func score(_ spectrum: WhitenedSpectrum, _ table: [Float], _ period: Double, _ s: Double, _ theta: Double)
             -> Double
@@ -259,7 +262,10 @@ enum GeometrySearch {
                 {
                     for a in a {
                         let s = s0 * exp(Double(a) * scaleStep)
-                        if extended && src.period * s < alias { continue }
+                        // The extension's regions skip scales where the band aliases; session 4's region reads its
+                        // grid as it always did (with the extension on too: on 270-line frames, period 96 px, session
+                        // 5 skipped its fine points just under scale 1 and changed the candidates there).
+                        if region != 0 && src.period * s < alias { continue }
                         for b in b {
                             let t = t0 + Double(b) * rotationStep
                             let value = region == 0 ? score(src.spectrum, src.spectrum.power, src.period, s, t)

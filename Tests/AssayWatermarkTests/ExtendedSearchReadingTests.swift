@@ -30,12 +30,16 @@ struct ExtendedSearchReadingTests {
                 func t(_ a: Int, _ b: Int) -> Float { tile[(b % n) * n + a % n] }
                 let top = t(iu, iv) + fu * (t(iu + 1, iv) - t(iu, iv))
                 let bottom = t(iu, iv + 1) + fu * (t(iu + 1, iv + 1) - t(iu, iv + 1))
-                let noise = Float(Double(rng.next() % 1_000_001) / 1_000_000 - 0.5) * 12.squareRoot()
+                let uniform: Double = Double(rng.next() % 1_000_001) / 1_000_000 - 0.5
+                let noise = Float(uniform * Self.unitRMS)
                 image.pixels[y * width + x] = amplitude * (top + fv * (bottom - top)) + noise
             }
         }
         return image
     }
+
+    /// Scale of a uniform variable on [-1/2, 1/2] to RMS 1.
+    static let unitRMS: Double = 12.0.squareRoot()
 
     static func grid(_ step: Double, slot: Int = 0, mirrored: Bool = false) -> GeometryHypothesis {
         GeometryHypothesis(slot: slot, a00: step, a01: 0, a10: 0, a11: step, mirrored: mirrored)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Compares redetect.sh result files of the payload decoders (session 4 part 2: list Viterbi).
+"""Compares redetect.sh (or geom_attacks.sh detect) result files of two or more detectors on the same encodes
+(session 4 part 2: list Viterbi; session 6: the extended geometry search on and off).
 usage: list_compare.py NAME=FILE ...   prints, per resolution and attack: payload exact / present per run,
 wrong payloads (clip and segment level), and the files whose payload differs between the first run and the others."""
 import json, sys
@@ -40,6 +41,9 @@ for n in names:
           f" wrong segments {tot[n][2]}, detector cpu_s total {tot[n][4]:.1f}")
 base = names[0]
 for n in names[1:]:
+    # Session 6: session 4's region must keep its candidates (the first 3 of the search) whatever the extension does.
+    same3 = sum(data[base][k].get("search", [])[:3] == data[n][k].get("search", [])[:3] for k in keys)
+    print(f"{n} vs {base}: first 3 search candidates identical on {same3} of {len(keys)} files")
     for k in keys:
         a, b = data[base][k], data[n][k]
         if a["payload_ok"] != b["payload_ok"] or a["present"] != b["present"]:

@@ -34,7 +34,7 @@ for i in $(seq 1 "${N:-40}"); do
   line=$({ "$A" watermark detect "$W/s.mp4" --json 2>/dev/null || true; } | python3 -c '
 import json, math, sys
 d = json.load(sys.stdin); p = max(d.get("pValue", 1), 1e-300)
-print(d.get("payload"), d.get("present"), "z=%.1f" % math.sqrt(max(0, 2 * (math.log(65536 * 13) - math.log(p)))),
+print(d.get("payload"), d.get("present"), "z=%.1f" % math.sqrt(max(0, 2 * (math.log(65536 * 24) - math.log(p)))),
       "candidates=%s" % d.get("candidatePayloads", []))')
   verify=$({ "$A" verify "$W/s.mp4" --json --no-classifier 2>/dev/null || true; } | python3 -c '
 import json, sys

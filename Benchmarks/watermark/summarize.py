@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Markdown tables from robustness.sh / iwm_robustness.sh / false_positives.sh output.
-usage: summarize.py robust RESULTS.jsonl...   |   summarize.py fp FP.jsonl...
+usage: summarize.py robust RESULTS.jsonl...   |   summarize.py fp FP.jsonl...   |   summarize.py cpu CPU.jsonl...
 """
-import json, sys, collections, math, os, re
+import json, sys, collections, math, os, re, statistics
 
 def best_z(r):
     """Best pilot z of a detect line: every window's, and the pooled test's (session 4) when present."""
@@ -95,5 +95,30 @@ def fp(paths):
     print("|---|---|---|---|---|---|")
     print(f"| {len(rows)} | {pairs} | {windows} | {present} | {minp:.3g} | {maxz:.2f} |")
 
+def cpu(paths):
+    """detect_cpu.sh output: per file the median cpu_s of each side (A, B) over its runs, then per class (the
+    CLASSES env: comma-separated name=regex on the path, default 720p/1080p by name) the median over files of
+    A, of B and of B - A, and the largest B - A."""
+    per = collections.defaultdict(lambda: collections.defaultdict(list))
+    cmds = {}
+    for r in load(paths):
+        per[r["path"]][r["bin"]].append(r["cpu_s"])
+        cmds[r["bin"]] = r.get("cmd", r["bin"])
+    spec = os.environ.get("CLASSES", "3 s 720p=set2/.*720,3 s 1080p=set2/.*1080,10 s 1080p=10s")
+    classes = [c.split("=", 1) for c in spec.split(",")]
+    print(f"A: `{cmds.get('A')}`, B: `{cmds.get('B')}`\n")
+    print("| class | files | runs per file and side | median cpu_s A | median cpu_s B | median B - A | largest B - A |")
+    print("|---|---|---|---|---|---|---|")
+    for name, rx in classes:
+        files = [p for p in per if re.search(rx, p) and per[p]["A"] and per[p]["B"]]
+        if not files:
+            continue
+        a = [statistics.median(per[p]["A"]) for p in files]
+        b = [statistics.median(per[p]["B"]) for p in files]
+        d = [y - x for x, y in zip(a, b)]
+        runs = min(min(len(per[p]["A"]), len(per[p]["B"])) for p in files)
+        print(f"| {name} | {len(files)} | {runs} | {statistics.median(a):.3f} | {statistics.median(b):.3f} | "
+              f"{statistics.median(d):+.3f} | {max(d):+.3f} |")
+
 if __name__ == "__main__":
-    {"robust": robust, "fp": fp}[sys.argv[1]](sys.argv[2:])
+    {"robust": robust, "fp": fp, "cpu": cpu}[sys.argv[1]](sys.argv[2:])

@@ -48,9 +48,9 @@ struct WatermarkCommand: ParsableCommand {
         @Flag(name: .customLong("all-windows"),
               help: "Read every 2 s window of the span instead of stopping at the first one with the payload.")
         var allWindows = false
-        @Flag(name: .customLong("extended-search"),
-              help: "Also search zoom-outs, rotations to about 10 degrees and flipped crops (about 0.35 s more CPU).")
-        var extendedSearch = false
+        @Flag(inversion: .prefixedNo,
+              help: "Also search zoom-outs, rotations to about 10 degrees and flipped crops (the default).")
+        var extendedSearch = true
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {

@@ -38,9 +38,9 @@ struct WatermarkEndToEndTests {
         #expect(try Self.segments(unmarked.stdout).segments == 3)
     }
 
-    /// A labeled 720p clip shrunk to 0.6 inside a black canvas (picture-in-picture): the default search does not
-    /// cover zoom-outs, `--extended-search` finds the payload.
-    @Test func extendedSearchFindsAZoomedOutClip() throws {
+    /// A labeled 720p clip shrunk to 0.6 inside a black canvas (picture-in-picture): the default search covers
+    /// zoom-outs since session 6 and finds the payload; `--no-extended-search` (session 4's search) does not.
+    @Test func defaultSearchFindsAZoomedOutClip() throws {
         let e = try CLIEnvironment()
         let source = e.path("src.mp4"), labeled = e.path("labeled.mp4"), zoomed = e.path("zoomed.mp4")
         _ = try CLIEnvironment.ffmpeg(["-i", TestFixtures.bundled("bigbuckbunny.mp4").path, "-t", "3", "-an", "-vf",
@@ -52,14 +52,21 @@ struct WatermarkEndToEndTests {
         _ = try CLIEnvironment.ffmpeg(["-i", labeled, "-vf", "scale=768:432,pad=1280:720:256:144", "-c:v", "libx264",
                                        "-preset", "veryfast", "-crf", "18", zoomed])
 
-        let plain = try e.run(["watermark", "detect", zoomed, "--json"])
-        let extended = try e.run(["watermark", "detect", zoomed, "--json", "--extended-search"])
-        #expect(extended.status == 0, "\(extended.stderrText)")
-        let p = try Self.segments(plain.stdout), x = try Self.segments(extended.stdout)
-        #expect(p.payload == nil, "the default search is not expected to cover a 0.6 zoom-out")
+        let found = try e.run(["watermark", "detect", zoomed, "--json"])
+        let session4 = try e.run(["watermark", "detect", zoomed, "--json", "--no-extended-search"])
+        #expect(found.status == 0, "\(found.stderrText)")
+        let x = try Self.segments(found.stdout), p = try Self.segments(session4.stdout)
+        #expect(p.payload == nil, "session 4's search is not expected to cover a 0.6 zoom-out")
         #expect(x.present && x.payload != nil)
         // The payload is the label's: the same as on the labeled clip itself.
         let direct = try Self.segments(try e.run(["watermark", "detect", labeled, "--json"]).stdout)
         #expect(direct.payload != nil && x.payload == direct.payload)
+        // verify reads it too (its watermark lane uses the same default).
+        let verified = try e.run(["verify", zoomed, "--json", "--no-classifier"])
+        let report = try #require(try JSONSerialization.jsonObject(with: verified.stdout) as? [String: Any])
+        let verdict = try #require(report["verdict"] as? [String: Any])
+        let watermark = try #require(verdict["watermark"] as? [String: Any], "\(verified.stdoutText)")
+        #expect(watermark["present"] as? Bool == true)
+        #expect((watermark["payload"] as? NSNumber)?.intValue == x.payload)
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 import Testing
 @testable import AssayWatermark
 
-/// The extended geometry search (session 5, ``WatermarkAnalyzer/Configuration/extendedGeometrySearch``) on the same
+/// The extended geometry search (session 5, ``WatermarkAnalyzer/Configuration/extendedGeometrySearch``, the default
+/// since session 6) on the same
 /// real footage as ``GeometrySearchTests`` (a textured Big Buck Bunny segment where the lattice finds no tile), through
 /// the real ffmpeg CLI and x264: a zoom-out to 0.7 inside a black 1280x720 canvas, an 8-degree rotation, and a crop to
 /// 80 % + rescale followed by a horizontal flip.
@@ -39,11 +40,17 @@ struct ExtendedGeometrySearchTests {
         let attacked = try Base.decode(url, seconds: 2)
         #expect(attacked.count == 30)
 
-        // Main's search (scale 1.0...1.357, ±4.2°, plain reading only): no payload.
-        let plain = try Self.detect(attacked, extended: false).evidence(key: Base.key)
-        #expect(plain.payload == nil)
+        // Session 4's search (scale 1.0...1.357, ±4.2°, plain reading only): no payload.
+        let session4 = try Self.detect(attacked, extended: false)
+        #expect(session4.evidence(key: Base.key).payload == nil)
 
         let analysis = try Self.detect(attacked, extended: true)
+        // Session 4's region keeps its candidates exactly: the extension only adds its own after them.
+        #expect(analysis.searchCandidates.count == 7)
+        #expect(session4.searchCandidates.count == 3)
+        for (a, b) in zip(analysis.searchCandidates, session4.searchCandidates) {
+            #expect(a.scale == b.scale && a.degrees == b.degrees && a.score == b.score)
+        }
         let found = analysis.evidence(key: Base.key)
         #expect(found.present)
         #expect(found.payload == Base.contentID.watermarkPayload)
@@ -67,6 +74,15 @@ struct ExtendedGeometrySearchTests {
             #expect(!analysis.searchCandidates.isEmpty)
             GeometrySearchTests.expectNotPresent(analysis)
         }
+    }
+
+    @Test("the extended search is the default, in the analyzer and in the detector")
+    func extendedSearchIsTheDefault() throws {
+        #expect(WatermarkAnalyzer.Configuration().extendedGeometrySearch)
+        #expect(try WatermarkDetector(key: Base.key).configuration.extendedGeometrySearch)
+        // The default pays for the extension's slots even before the pooled test runs.
+        let analyzer = try WatermarkAnalyzer()
+        #expect(analyzer.closedWindows().pooledSlots == PooledAnalysis.extendedSlotCount)
     }
 
     @Test("the extended search pays for 16 pooled slots: threshold z 7.56 for a 6 s clip (3 windows) at 1e-6")

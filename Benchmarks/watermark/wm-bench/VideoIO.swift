@@ -35,10 +35,13 @@ enum VideoIO {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Decodes frames (yuv420p) and calls `body` for each; `body` returns false to stop.
+    /// Decodes frames (yuv420p) and calls `body` for each; `body` returns false to stop. A `.y4m` file (4:2:0) is
+    /// read directly, without ffmpeg (so that `valgrind --tool=callgrind` can count the detector's instructions:
+    /// it cannot start subprocesses here).
     static func decode(_ path: String, vf: String? = nil, maxFrames: Int? = nil, start: Double = 0,
                        _ body: (Frame) throws -> Bool) throws -> VideoInfo
     {
+        if path.hasSuffix(".y4m") && vf == nil && start == 0 { return try readY4M(path, maxFrames: maxFrames, body) }
         var info = try probe(path)
         if let vf, vf.contains("scale") {
             // Output size after the filter: decode one frame as PGM.
@@ -85,6 +88,43 @@ enum VideoIO {
         p.waitUntilExit()
         info.width = w
         return info
+    }
+
+    /// Reads an uncompressed YUV4MPEG2 file (`ffmpeg -i IN -pix_fmt yuv420p OUT.y4m`).
+    static func readY4M(_ path: String, maxFrames: Int?, _ body: (Frame) throws -> Bool) throws -> VideoInfo {
+        guard let data = FileManager.default.contents(atPath: path),
+            let end = data.firstIndex(of: 0x0A), data.starts(with: Array("YUV4MPEG2 ".utf8))
+        else { throw BenchError("not a YUV4MPEG2 file: \(path)") }
+        var w = 0, h = 0, fps = 30.0
+        for field in String(decoding: data[..<end], as: UTF8.self).split(separator: " ").dropFirst() {
+            let value = field.dropFirst()
+            switch field.first {
+            case "W": w = Int(value) ?? 0
+            case "H": h = Int(value) ?? 0
+            case "F":
+                let r = value.split(separator: ":").compactMap { Double($0) }
+                if r.count == 2, r[1] > 0 { fps = r[0] / r[1] }
+            case "C": guard value.hasPrefix("420") else { throw BenchError("\(path): only 4:2:0 y4m is read") }
+            default: break
+            }
+        }
+        guard w > 0, h > 0 else { throw BenchError("\(path): no frame size in the y4m header") }
+        let c = Frame.chromaSize(width: w, height: h)
+        let frameBytes = w * h + 2 * c.width * c.height
+        var offset = end + 1, index = 0
+        while offset < data.count, maxFrames.map({ index < $0 }) ?? true {
+            guard let line = data[offset...].firstIndex(of: 0x0A), line + 1 + frameBytes <= data.count else { break }
+            let y0 = line + 1, u0 = y0 + w * h, v0 = u0 + c.width * c.height
+            let frame = try Frame(
+                luma: Plane(width: w, height: h, samples: Array(data[y0..<u0])),
+                cb: Plane(width: c.width, height: c.height, samples: Array(data[u0..<v0])),
+                cr: Plane(width: c.width, height: c.height, samples: Array(data[v0..<(v0 + c.width * c.height)])),
+                time: MediaTime(seconds: Double(index) / fps), index: index)
+            index += 1
+            offset = y0 + frameBytes
+            if try !body(frame) { break }
+        }
+        return VideoInfo(width: w, height: h, fps: fps)
     }
 
     /// An x264 encoder fed raw frames.

@@ -4,11 +4,12 @@ import Foundation
 
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
 //   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N] [--allow-small]
-//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--extended-search] [--list N] [--list-unconfirmed] [--allow-small]
+//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--no-extended-search] [--list N] [--list-unconfirmed] [--allow-small]
 //                                                              one JSON line per file
-//   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh)
+//   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh;
+//    --no-extended-search: session 4's geometry search, the default before session 6; FILE may be a .y4m)
 //   wm-bench codec [--trials N] [--sigma X]                  payload decode CPU and CRC pass rate per list size
-//   wm-bench fp FILE... [--keys N] [--key-base S] [--extended-search]            wrong/random-key false positives
+//   wm-bench fp FILE... [--keys N] [--key-base S] [--no-extended-search]         wrong/random-key false positives
 //   wm-bench speed [--frames N]                              embed fps at 720p/1080p, detect time 10 s 1080p
 
 var args = Array(CommandLine.arguments.dropFirst())
@@ -19,6 +20,14 @@ var args = Array(CommandLine.arguments.dropFirst())
         return v
     }
     return fallback
+}
+
+/// The extended geometry search is the library's default since session 6: `--no-extended-search` turns it off
+/// (session 4's search), `--extended-search` (session 5's opt-in) is still accepted and changes nothing.
+@MainActor func extendedSearchOption() -> Bool {
+    let off = args.contains("--no-extended-search")
+    args.removeAll { $0 == "--no-extended-search" || $0 == "--extended-search" }
+    return !off
 }
 
 func now() -> Double {
@@ -80,8 +89,7 @@ do {
         let sps = Double(option("--sps", "15"))!
         let geometrySearch = !args.contains("--no-search")
         args.removeAll { $0 == "--no-search" }
-        let extendedSearch = args.contains("--extended-search")
-        args.removeAll { $0 == "--extended-search" }
+        let extendedSearch = extendedSearchOption()
         // --list N (1 = plain Viterbi), --list-unconfirmed: the payload list-decoding policy (default: the library's).
         let listSize = Int(option("--list", String(PayloadCodec.ListPolicy.default.listSize)))!
         let unconfirmed = args.contains("--list-unconfirmed")
@@ -171,8 +179,7 @@ do {
         let keys = Int(option("--keys", "100"))!
         let base = UInt64(option("--key-base", "1000000"))!
         let sps = Double(option("--sps", "15"))!
-        let extendedSearch = args.contains("--extended-search")
-        args.removeAll { $0 == "--extended-search" }
+        let extendedSearch = extendedSearchOption()
         for file in args {
             var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps)
             configuration.extendedGeometrySearch = extendedSearch

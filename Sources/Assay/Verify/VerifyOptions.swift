@@ -27,9 +27,10 @@ public struct VerifyOptions: Sendable {
     /// When the watermark is the only frame lane, decoding stops there too.
     public var watermarkStopsWhenSettled = true
     /// Also search zoom-outs (0.5...1.0), rotations to about ±10° and mirrored candidates in the watermark
-    /// detector's geometry search (`WatermarkAnalyzer.Configuration.extendedGeometrySearch`): about 0.35 s more CPU
-    /// per clip and key, and a slightly higher presence threshold (16 pooled slots instead of 5). Off by default.
-    public var watermarkExtendedGeometrySearch = false
+    /// detector's geometry search (`WatermarkAnalyzer.Configuration.extendedGeometrySearch`; on by default since
+    /// session 6): under 0.1 s more CPU per clip and key, and a slightly higher presence threshold (16 pooled slots
+    /// instead of 5). `false` gives session 4's search (crop with rescale 1.0...1.35, rotation ±4°).
+    public var watermarkExtendedGeometrySearch = true
     /// The environment (config and data folders).
     public var environment: [String: String]
 

@@ -101,4 +101,32 @@ struct FloatImage: Sendable {
         }
         return out
     }
+
+    /// Separable `[1, 2, 1] / 4` smoothing, edges clamped: a low-pass before reading every second sample (it keeps
+    /// 0.2 cycles/pixel at 0.65 of its amplitude and takes 0.45 and more down to under 0.03).
+    func binomialSmoothed() -> FloatImage {
+        let w = width, h = height
+        guard w >= 2, h >= 2 else { return self }
+        var tmp = [Float](repeating: 0, count: w * h)
+        pixels.withUnsafeBufferPointer { src in
+            tmp.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<h {
+                    let row = y * w
+                    dst[row] = (3 * src[row] + src[row + 1]) * 0.25
+                    for x in 1..<(w - 1) { dst[row + x] = (src[row + x - 1] + 2 * src[row + x] + src[row + x + 1]) * 0.25 }
+                    dst[row + w - 1] = (src[row + w - 2] + 3 * src[row + w - 1]) * 0.25
+                }
+            }
+        }
+        var out = FloatImage(width: w, height: h)
+        tmp.withUnsafeBufferPointer { src in
+            out.pixels.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<h {
+                    let up = max(0, y - 1) * w, mid = y * w, down = min(h - 1, y + 1) * w
+                    for x in 0..<w { dst[mid + x] = (src[up + x] + 2 * src[mid + x] + src[down + x]) * 0.25 }
+                }
+            }
+        }
+        return out
+    }
 }

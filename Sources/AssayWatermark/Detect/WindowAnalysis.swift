@@ -110,7 +110,9 @@ struct WindowAnalysis: Sendable {
 
     /// Folds and whitens a residual under each hypothesis; the hypotheses are independent, so they run on both
     /// cores (same result, less wall time).
-    static func spectra(_ residual: FloatImage, _ hypotheses: [GeometryHypothesis])
+    /// - Parameter decimations: per hypothesis, 1 (the whole tile) or 2 (every second tile sample each way; see
+    ///   ``fold(_:_:decimation:)``); 1 for all when empty.
+    static func spectra(_ residual: FloatImage, _ hypotheses: [GeometryHypothesis], decimations: [Int] = [])
         -> [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
     {
         var folded = [(re: [Double], im: [Double])](repeating: ([], []), count: hypotheses.count)
@@ -118,7 +120,9 @@ struct WindowAnalysis: Sendable {
             nonisolated(unsafe) let slots = out.baseAddress!
             let image = residual
             DispatchQueue.concurrentPerform(iterations: hypotheses.count) { i in
-                slots[i] = Self.whitenedBand(Self.fold(image, hypotheses[i]))
+                let d = decimations.isEmpty ? 1 : decimations[i]
+                slots[i] = Self.whitenedBand(Self.fold(image, hypotheses[i], decimation: d),
+                                             size: TileGeometry.size / d)
             }
         }
         return zip(hypotheses, folded).map { ($0, $1.re, $1.im) }
@@ -141,8 +145,15 @@ struct WindowAnalysis: Sendable {
     }
 
     /// Folds the residual onto one canonical tile under a hypothesis (bilinear sampling).
-    static func fold(_ r: FloatImage, _ h: GeometryHypothesis) -> [Double] {
-        let n = TileGeometry.size
+    ///
+    /// With `decimation` 2 (session 6, zoom-out candidates), only the tile points with even coordinates are read:
+    /// a `128 x 128` tile whose spectrum holds the band (radius <= 40 < 64) unchanged, with the tile's frequencies
+    /// 128 apart added together. When the tile step is under about 0.75 analysis pixels (a zoom-out) the full
+    /// tile samples each pixel several times over and the added frequencies lie past the pixels' own Nyquist
+    /// limit, so little is lost, for a quarter of the samples.
+    static func fold(_ r: FloatImage, _ h: GeometryHypothesis, decimation: Int = 1) -> [Double] {
+        let d = decimation
+        let n = TileGeometry.size / d
         var sum = [Double](repeating: 0, count: n * n)
         var count = [Double](repeating: 0, count: n * n)
         let w = r.width, hh = r.height
@@ -150,8 +161,10 @@ struct WindowAnalysis: Sendable {
         guard abs(det) > 1e-9 else { return sum }
         let i00 = h.a11 / det, i01 = -h.a01 / det, i10 = -h.a10 / det, i11 = h.a00 / det
         var umin = Double.infinity, umax = -Double.infinity, vmin = Double.infinity, vmax = -Double.infinity
+        let step = Double(d)
         for (cx, cy) in [(0.0, 0.0), (Double(w), 0.0), (0.0, Double(hh)), (Double(w), Double(hh))] {
-            let u = i00 * cx + i01 * cy, v = i10 * cx + i11 * cy
+            // Decimated tile coordinates (tile point (d u, d v)).
+            let u = (i00 * cx + i01 * cy) / step, v = (i10 * cx + i11 * cy) / step
             umin = min(umin, u)
             umax = max(umax, u)
             vmin = min(vmin, v)
@@ -163,27 +176,31 @@ struct WindowAnalysis: Sendable {
         r.pixels.withUnsafeBufferPointer { px in
             sum.withUnsafeMutableBufferPointer { s in
                 count.withUnsafeMutableBufferPointer { c in
+                    let b00 = h.a00 * step, b01 = h.a01 * step, b10 = h.a10 * step, b11 = h.a11 * step
+                    let mirrored = h.mirrored
                     for v in v0...v1 {
                         let tv = ((v % n) + n) % n * n
-                        var x = h.a00 * Double(u0) + h.a01 * Double(v)
-                        var y = h.a10 * Double(u0) + h.a11 * Double(v)
+                        var x = b00 * Double(u0) + b01 * Double(v)
+                        var y = b10 * Double(u0) + b11 * Double(v)
                         var tu = ((u0 % n) + n) % n
                         for _ in u0...u1 {
                             if x >= 0 && x < maxX && y >= 0 && y < maxY {
-                                let sx = h.mirrored ? maxX - x : x
-                                let ix = Int(sx), iy = Int(y)
+                                // In range, so the indices cannot overflow (session
+                                // 6: wrapping arithmetic; the same values as before).
+                                let sx = mirrored ? maxX - x : x
+                                let ix = Int(sx)
+                                let iy = Int(y)
                                 let fx = Float(sx - Double(ix)), fy = Float(y - Double(iy))
-                                let p = iy * w + ix
-                                let ixr = min(ix + 1, w - 1)
-                                let q = iy * w + ixr
+                                let p = iy &* w &+ ix
+                                let q = ix &+ 1 < w ? p &+ 1 : p
                                 let top = px[p] + fx * (px[q] - px[p])
-                                let bottom = px[p + w] + fx * (px[q + w] - px[p + w])
-                                s[tv + tu] += Double(top + fy * (bottom - top))
-                                c[tv + tu] += 1
+                                let bottom = px[p &+ w] + fx * (px[q &+ w] - px[p &+ w])
+                                s[tv &+ tu] += Double(top + fy * (bottom - top))
+                                c[tv &+ tu] += 1
                             }
-                            x += h.a00
-                            y += h.a10
-                            tu += 1
+                            x += b00
+                            y += b10
+                            tu &+= 1
                             if tu == n { tu = 0 }
                         }
                     }
@@ -195,8 +212,8 @@ struct WindowAnalysis: Sendable {
     }
 
     /// FFT of the tile divided by the local 5x5 mean power (maximum-ratio weights); band bins only.
-    static func whitenedBand(_ tile: [Double]) -> ([Double], [Double]) {
-        let n = TileGeometry.size
+    /// - Parameter size: the tile's side (``TileGeometry/size``, or half of it for a decimated fold).
+    static func whitenedBand(_ tile: [Double], size n: Int = TileGeometry.size) -> ([Double], [Double]) {
         var re = tile
         var im = [Double](repeating: 0, count: n * n)
         FFT2D(rows: n, cols: n).transform(re: &re, im: &im, inverse: false)
@@ -205,8 +222,12 @@ struct WindowAnalysis: Sendable {
         let band = TileGeometry.band
         var outRe = [Double](repeating: 0, count: band.count)
         var outIm = [Double](repeating: 0, count: band.count)
+        let size = TileGeometry.size
         for (k, bin) in band.enumerated() {
-            let row = Int(bin) / n, col = Int(bin) % n
+            // The bin's frequency (u, v) on a tile of side n (the band's radius is under n / 2).
+            let row = (TileGeometry.signedFrequency(Int(bin) / size) + n) % n
+            let col = (TileGeometry.signedFrequency(Int(bin) % size) + n) % n
+            let index = row * n + col
             var local = 0.0
             for dy in -2...2 {
                 let rr = (row + dy + n) % n * n
@@ -215,56 +236,9 @@ struct WindowAnalysis: Sendable {
             local /= 25
             guard local > 1e-24 else { continue }
             // Maximum-ratio weighting: F / sigma^2 (sigma^2 = local mean power, key-independent).
-            outRe[k] = re[Int(bin)] / local
-            outIm[k] = im[Int(bin)] / local
+            outRe[k] = re[index] / local
+            outIm[k] = im[index] / local
         }
         return (outRe, outIm)
-    }
-}
-
-/// The clip-level test on the pooled residual (the sum of every window's residual at the last window's frame
-/// size): grid and native geometry, plus the candidates of ``GeometrySearch``. It runs once per clip, when the
-/// analysis finishes, and each of its ``slotCount`` slots counts in the clip's Bonferroni factor (fixed, whether
-/// or not every slot produced a spectrum).
-struct PooledAnalysis: Sendable {
-    /// Windows pooled.
-    var windows: Int
-    /// The search's candidates (for diagnostics).
-    var candidates: [GeometrySearch.Candidate]
-    /// Whitened tile spectra per hypothesis (slots ``firstSlot`` ...).
-    var spectra: [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
-
-    /// Slots of the pooled test with the extended search (session 5): grid, native and the search's candidates,
-    /// each read plain and mirrored (the comb cannot tell a mirrored frame from a rotated one).
-    static let extendedSlotCount = 2 + 2 * extendedCandidates
-    /// Search candidates with the extension: 3 from session 4's region, 2 from each of the extension's regions.
-    static let extendedCandidates = GeometrySearch.candidateCount + 2 * GeometrySearch.extraCandidateCount
-    /// Slots without the extended search (grid, native, candidates read plain).
-    static let slotCount = 2 + GeometrySearch.candidateCount
-    /// Slots paid for by a configuration.
-    static func slots(extended: Bool) -> Int { extended ? extendedSlotCount : slotCount }
-    /// Slot number of the pooled grid hypothesis (window slots are 0..<8).
-    static let firstSlot = GeometryHypothesis.slotCount
-
-    init(residual: FloatImage, windows: Int, gridPeriod: Double, nativePeriod: Double, extended: Bool = false) {
-        self.windows = windows
-        let n = Double(TileGeometry.size)
-        var hypotheses = [GeometryHypothesis(slot: Self.firstSlot, a00: gridPeriod / n, a01: 0, a10: 0,
-                                             a11: gridPeriod / n, mirrored: false)]
-        let native = GeometryHypothesis(slot: Self.firstSlot + 1, a00: nativePeriod / n, a01: 0, a10: 0,
-                                        a11: nativePeriod / n, mirrored: false)
-        if !native.isClose(to: hypotheses[0]) { hypotheses.append(native) }
-        candidates = GeometrySearch.candidates(residual, basePeriod: gridPeriod, extended: extended)
-        for (i, c) in candidates.enumerated() {
-            let h = GeometrySearch.hypothesis(c, basePeriod: gridPeriod, slot: Self.firstSlot + 2 + i)
-            if !hypotheses.contains(where: { $0.isClose(to: h) }) { hypotheses.append(h) }
-            guard extended else { continue }
-            // Mirrored twin: reflect the geometry (F A F) and read the residual mirrored.
-            let twin = Self.firstSlot + 2 + Self.extendedCandidates + i
-            let m = GeometryHypothesis(slot: twin, a00: h.a00,
-                                       a01: -h.a01, a10: -h.a10, a11: h.a11, mirrored: true)
-            if !hypotheses.contains(where: { $0.isClose(to: m) }) { hypotheses.append(m) }
-        }
-        spectra = WindowAnalysis.spectra(residual, hypotheses)
     }
 }

@@ -9,7 +9,7 @@
 #   - `assay verify` with the repository (a list-decoded candidate counts when the repository holds its manifest,
 #     session 6).
 # Prints one line per pair (wanted payload, detector payload, present, z from the clip p-value for 65,536 shifts x
-# (8 window slots + 5 pooled slots), unconfirmed candidates, verify's manifest source and payload confirmation) and
+# (8 window slots + 16 pooled slots, session 6), unconfirmed candidates, verify's manifest source and payload confirmation) and
 # a summary. Baseline: the payload read back from the labeled file before the re-encode.
 # Usage: N=100 [CRF=23] Benchmarks/watermark/one_window.sh   (release build: swift build -c release --product assay)
 # Session 6 (this script, N=100, CRF 23): detector 99 of 100, verify 100 of 100 (1 through a repository-confirmed

@@ -104,7 +104,6 @@ struct UpscaleRuleTests {
 
     @Test("native bikes and a generated-like clip keep their decision")
     func othersKeepDecision() throws {
-        let dir = try TemporaryDirectory()
         let (on, off) = try Self.classifiers()
         let bikes = try ShippedModelTests.decode("bikes.mp4", count: 48)
         let a = try on.analyse(frames: bikes), b = try off.analyse(frames: bikes)

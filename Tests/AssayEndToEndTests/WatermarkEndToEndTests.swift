@@ -67,6 +67,6 @@ struct WatermarkEndToEndTests {
         let verdict = try #require(report["verdict"] as? [String: Any])
         let watermark = try #require(verdict["watermark"] as? [String: Any], "\(verified.stdoutText)")
         #expect(watermark["present"] as? Bool == true)
-        #expect((watermark["payload"] as? NSNumber)?.intValue == x.payload)
+        #expect(watermark["payload"] as? String == x.payload)
     }
 }

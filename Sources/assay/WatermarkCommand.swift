@@ -51,6 +51,9 @@ struct WatermarkCommand: ParsableCommand {
         @Flag(inversion: .prefixedNo,
               help: "Also search zoom-outs, rotations to about 10 degrees and flipped crops (the default).")
         var extendedSearch = true
+        @Flag(inversion: .prefixedNo,
+              help: "Divide the residual by its local RMS before reading the mark (the default).")
+        var normalization = true
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
@@ -64,6 +67,7 @@ struct WatermarkCommand: ParsableCommand {
                                             decodeSeconds: seconds)
                 options.watermarkStopsWhenSettled = !allWindows
                 options.watermarkExtendedGeometrySearch = extendedSearch
+                options.watermarkResidualNormalization = normalization
                 let v = try Verifier(options: options)
                 e = try v.detectWatermark(path: file)
             } catch {

@@ -40,11 +40,13 @@ struct SmallFrameLabelEndToEndTests {
         #expect(m2["softBinding"] as? String != nil)
 
         // Large enough to carry the mark, but smooth: the encode loses it, label reads it back and says so.
+        // Until session 7 it was lost at label's default CRF 18; the normalised residual reads this clip there for
+        // most keys (5 of 6 tried), and at CRF 21-30 it was lost for all 6 keys tried: CRF 24.
         let smooth = e.path("smooth.mp4"), smoothLabeled = e.path("smooth-labeled.mp4")
         _ = try CLIEnvironment.ffmpeg(["-i", TestFixtures.bundled("carphone.mp4").path, "-vf",
-                                       "scale=264:216:flags=bicubic", "-c:v", "libx264", "-crf", "12",
+                                       "scale=220:180:flags=bicubic", "-c:v", "libx264", "-crf", "12",
                                        "-pix_fmt", "yuv420p", smooth])
-        let r3 = try e.run(["label", smooth, "-o", smoothLabeled] + args)
+        let r3 = try e.run(["label", smooth, "-o", smoothLabeled, "--crf", "24"] + args)
         try #require(r3.status == 0, "\(r3.stderrText)")
         #expect(r3.stdoutText.contains("watermark not readable"), "\(r3.stdoutText)")
         let m3 = try #require(try Self.verdict(try e.run(["verify", smoothLabeled, "--json"]).stdout)["manifest"]

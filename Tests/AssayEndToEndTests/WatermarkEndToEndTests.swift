@@ -14,6 +14,11 @@ struct WatermarkEndToEndTests {
         return (object["present"] as? Bool ?? false, payload, segments.count)
     }
 
+    static func pValue(_ json: Data) throws -> Double {
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        return try #require(object["pValue"] as? Double, "\(String(decoding: json, as: UTF8.self))")
+    }
+
     @Test func detectStopsAtTheFirstWindowWithThePayloadUnlessAskedForAll() throws {
         let e = try CLIEnvironment()
         let source = e.path("src.mp4"), labeled = e.path("labeled.mp4")
@@ -58,6 +63,11 @@ struct WatermarkEndToEndTests {
         let x = try Self.segments(found.stdout), p = try Self.segments(session4.stdout)
         #expect(p.payload == nil, "session 4's search is not expected to cover a 0.6 zoom-out")
         #expect(x.present && x.payload != nil)
+        // Session 6's residual (`--no-normalization`): the same payload, from different evidence (another p-value).
+        let plain = try e.run(["watermark", "detect", zoomed, "--json", "--no-normalization"])
+        #expect(plain.status == 0, "\(plain.stderrText)")
+        #expect(try Self.segments(plain.stdout).payload == x.payload)
+        #expect(try Self.pValue(plain.stdout) != Self.pValue(found.stdout))
         // The payload is the label's: the same as on the labeled clip itself.
         let direct = try Self.segments(try e.run(["watermark", "detect", labeled, "--json"]).stdout)
         #expect(direct.payload != nil && x.payload == direct.payload)

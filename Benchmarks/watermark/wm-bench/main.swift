@@ -4,12 +4,13 @@ import Foundation
 
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
 //   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N] [--allow-small]
-//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--no-extended-search] [--list N] [--list-unconfirmed] [--allow-small]
+//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--no-extended-search] [--no-normalization] [--list N] [--list-unconfirmed] [--allow-small]
 //                                                              one JSON line per file
 //   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh;
-//    --no-extended-search: session 4's geometry search, the default before session 6; FILE may be a .y4m)
+//    --no-extended-search: session 4's geometry search, the default before session 6; --no-normalization: the
+//    residual without session 7's local normalisation; FILE may be a .y4m)
 //   wm-bench codec [--trials N] [--sigma X]                  payload decode CPU and CRC pass rate per list size
-//   wm-bench fp FILE... [--keys N] [--key-base S] [--no-extended-search]         wrong/random-key false positives
+//   wm-bench fp FILE... [--keys N] [--key-base S] [--no-extended-search] [--no-normalization]      wrong/random-key false positives
 //   wm-bench speed [--frames N]                              embed fps at 720p/1080p, detect time 10 s 1080p
 
 var args = Array(CommandLine.arguments.dropFirst())
@@ -27,6 +28,14 @@ var args = Array(CommandLine.arguments.dropFirst())
 @MainActor func extendedSearchOption() -> Bool {
     let off = args.contains("--no-extended-search")
     args.removeAll { $0 == "--no-extended-search" || $0 == "--extended-search" }
+    return !off
+}
+
+/// The residual's local normalisation is the library's default since session 7: `--no-normalization` turns it off
+/// (session 6's detector).
+@MainActor func normalizationOption() -> Bool {
+    let off = args.contains("--no-normalization")
+    args.removeAll { $0 == "--no-normalization" }
     return !off
 }
 
@@ -90,6 +99,7 @@ do {
         let geometrySearch = !args.contains("--no-search")
         args.removeAll { $0 == "--no-search" }
         let extendedSearch = extendedSearchOption()
+        let normalization = normalizationOption()
         // --list N (1 = plain Viterbi), --list-unconfirmed: the payload list-decoding policy (default: the library's).
         let listSize = Int(option("--list", String(PayloadCodec.ListPolicy.default.listSize)))!
         let unconfirmed = args.contains("--list-unconfirmed")
@@ -99,6 +109,7 @@ do {
             var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps, geometrySearch: geometrySearch,
                                                                 allowsUnreadableFrames: allowSmall)
             configuration.extendedGeometrySearch = extendedSearch
+            configuration.residualNormalization = normalization
             var analyzer = try WatermarkAnalyzer(configuration: configuration)
             var detectCPU = 0.0
             _ = try VideoIO.decode(file) { frame in
@@ -180,9 +191,11 @@ do {
         let base = UInt64(option("--key-base", "1000000"))!
         let sps = Double(option("--sps", "15"))!
         let extendedSearch = extendedSearchOption()
+        let normalization = normalizationOption()
         for file in args {
             var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps)
             configuration.extendedGeometrySearch = extendedSearch
+            configuration.residualNormalization = normalization
             var analyzer = try WatermarkAnalyzer(configuration: configuration)
             _ = try VideoIO.decode(file) { frame in
                 try analyzer.add(frame)

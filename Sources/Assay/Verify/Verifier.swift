@@ -261,6 +261,7 @@ struct FrameLanes {
         if watermark, let key = verifier.watermarkKey {
             var configuration = WatermarkAnalyzer.Configuration()
             configuration.extendedGeometrySearch = verifier.options.watermarkExtendedGeometrySearch
+            configuration.residualNormalization = verifier.options.watermarkResidualNormalization
             detector = try? WatermarkDetector(key: key, configuration: configuration)
         }
     }

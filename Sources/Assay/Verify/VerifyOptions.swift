@@ -31,6 +31,11 @@ public struct VerifyOptions: Sendable {
     /// session 6): under 0.1 s more CPU per clip and key, and a slightly higher presence threshold (16 pooled slots
     /// instead of 5). `false` gives session 4's search (crop with rescale 1.0...1.35, rotation ±4°).
     public var watermarkExtendedGeometrySearch = true
+    /// Divide the watermark detector's residual by its local RMS before folding it
+    /// (`WatermarkAnalyzer.Configuration.residualNormalization`; on by default since session 7): a key-independent
+    /// weighting that raises the evidence of re-encoded marked clips and leaves the false-positive bound as it is.
+    /// `false` gives session 6's detector.
+    public var watermarkResidualNormalization = true
     /// The environment (config and data folders).
     public var environment: [String: String]
 

@@ -33,6 +33,10 @@ public struct WatermarkAnalyzer: Sendable {
         /// 5, so the presence threshold rises slightly (z 7.52 -> 7.56 for a 6 s clip). Only used when
         /// ``geometrySearch`` is on.
         public var extendedGeometrySearch: Bool = true
+        /// Whether each window's high-pass residual is divided by its local RMS before it is folded (session 7): a
+        /// key-independent spatial weighting that raises the pilot z of marked clips (most under heavy compression)
+        /// and leaves the null distribution, and so the p-value bound, as it is. `false` gives session 6's detector.
+        public var residualNormalization: Bool = true
 
         /// Creates a configuration.
         public init(windowDuration: Double = 2.0, samplesPerSecond: Double = 15, maximumFramesPerWindow: Int = 60,
@@ -128,7 +132,8 @@ public struct WatermarkAnalyzer: Sendable {
         let scale = 1 / Float(framesInWindow)
         for i in 0..<sum.count { mean.pixels[i] = Float(sum[i]) * scale }
         windows.append(
-            WindowAnalysis(mean: mean, start: windowStart, end: windowEnd, frames: framesInWindow, history: &residualHistory))
+            WindowAnalysis(mean: mean, start: windowStart, end: windowEnd, frames: framesInWindow,
+                           normalized: configuration.residualNormalization, history: &residualHistory))
         framesInWindow = 0
         sum = []
     }

@@ -56,7 +56,8 @@ struct WindowAnalysis: Sendable {
     /// Analyses the mean luma of a window.
     /// - Parameter history: running sum of earlier windows' residuals at the same size (updated here); its
     ///   lattice is used when it is more significant than this window's own (static geometry across a clip).
-    init(mean: FloatImage, start: Double, end: Double, frames: Int, history: inout FloatImage?) {
+    /// - Parameter normalized: whether the residual is normalised by its local RMS (``residual(_:normalized:)``).
+    init(mean: FloatImage, start: Double, end: Double, frames: Int, normalized: Bool = true, history: inout FloatImage?) {
         self.start = start
         self.end = end
         self.frames = frames
@@ -64,7 +65,7 @@ struct WindowAnalysis: Sendable {
         let aw = max(1, Int((Double(mean.width) * scale).rounded()))
         let ah = max(1, Int((Double(mean.height) * scale).rounded()))
         let analysis = mean.downscaled(width: aw, height: ah)
-        let residual = Self.residual(analysis)
+        let residual = Self.residual(analysis, normalized: normalized)
         let n = Double(TileGeometry.size)
 
         // Hypotheses.
@@ -128,8 +129,9 @@ struct WindowAnalysis: Sendable {
         return zip(hypotheses, folded).map { ($0, $1.re, $1.im) }
     }
 
-    /// High-pass residual: Y - blur(Y), clipped, zero on black fill (eroded).
-    static func residual(_ y: FloatImage) -> FloatImage {
+    /// High-pass residual: Y - blur(Y), clipped, zero on black fill (eroded), then normalised by its local RMS.
+    /// - Parameter normalized: divide by the local RMS (``normalizedLocally(_:)``; the default since session 7).
+    static func residual(_ y: FloatImage, normalized: Bool) -> FloatImage {
         var blur = y
         for _ in 0..<3 { blur = blur.boxBlurred(radius: 3) }
         var valid = FloatImage(width: y.width, height: y.height)
@@ -140,6 +142,32 @@ struct WindowAnalysis: Sendable {
             if valid.pixels[i] > 0.999 {
                 out.pixels[i] = max(-10, min(10, y.pixels[i] - blur.pixels[i]))
             }
+        }
+        return normalized ? Self.normalizedLocally(out) : out
+    }
+
+    /// Radius of the box filters that estimate the residual's local energy (applied twice: a 17 x 17 tent).
+    static let normalizationRadius = 4
+    /// Floor added to the local RMS (grey levels) so that flat areas, where the residual is mostly the mark or
+    /// nothing, are not amplified without bound.
+    static let normalizationFloor: Float = 0.5
+
+    /// Local contrast normalisation (session 7): the residual divided by its local RMS plus a floor.
+    ///
+    /// The embedder scales the mark with the local texture, and the content left in the residual grows with it too;
+    /// weighting each pixel by about `1 / sigma` (its mark amplitude over its noise variance) is the maximum-ratio
+    /// combination across space, as ``whitenedBand(_:size:)`` is across frequency. The weights depend on the video
+    /// alone, never on a key, so the null distribution of the pilot statistic, and with it the p-value bound, is
+    /// unchanged.
+    static func normalizedLocally(_ r: FloatImage) -> FloatImage {
+        var energy = r
+        for i in 0..<energy.pixels.count { energy.pixels[i] *= energy.pixels[i] }
+        energy = energy.boxBlurred(radius: normalizationRadius).boxBlurred(radius: normalizationRadius)
+        var out = r
+        for i in 0..<out.pixels.count {
+            // The running sums of the box filter leave tiny negative values where a loud area meets an exactly
+            // zero one (black fill): clamp, or the square root is NaN and so is every fold of the window.
+            out.pixels[i] /= max(0, energy.pixels[i]).squareRoot() + normalizationFloor
         }
         return out
     }

@@ -11,7 +11,11 @@
 # Prints one line per pair (wanted payload, detector payload, present, z from the clip p-value for 65,536 shifts x
 # (8 window slots + 16 pooled slots, session 6), unconfirmed candidates, verify's manifest source and payload confirmation) and
 # a summary. Baseline: the payload read back from the labeled file before the re-encode.
-# Usage: N=100 [CRF=23] Benchmarks/watermark/one_window.sh   (release build: swift build -c release --product assay)
+# Usage: N=100 [CRF=23] [DETECT_ARGS=--no-normalization] Benchmarks/watermark/one_window.sh
+#   (release build: swift build -c release --product assay; DETECT_ARGS go to the detector-alone read only)
+# Session 7 (normalised residual): CRF 25, N=30: detector 28 of 30, verify 30 of 30 (2 through a confirmed list
+# candidate); DETECT_ARGS=--no-normalization in the same session: detector 11 of 30. CRF 24, N=50: 50 and 50.
+# CRF 28, N=30: 0 and 0 (13 present).
 # Session 6 (this script, N=100, CRF 23): detector 99 of 100, verify 100 of 100 (1 through a repository-confirmed
 # list candidate).
 # Session 4 (the same loop by hand, binary of the session start, 8 slots): 102 of 103 pairs decoded (z 13.2-16.5);
@@ -31,7 +35,7 @@ for i in $(seq 1 "${N:-40}"); do
   ffmpeg -nostdin -v error -y -i "$W/l.mp4" -map_metadata -1 -c:v libx264 -crf "${CRF:-23}" -preset veryfast -c:a copy "$W/s.mp4"
   want=$("$A" watermark detect "$W/l.mp4" --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin).get("payload"))')
   # detect exits 3 when nothing is found and verify exits 3/4 without a trusted manifest: not errors here.
-  line=$({ "$A" watermark detect "$W/s.mp4" --json 2>/dev/null || true; } | python3 -c '
+  line=$({ "$A" watermark detect "$W/s.mp4" --json ${DETECT_ARGS:-} 2>/dev/null || true; } | python3 -c '
 import json, math, sys
 d = json.load(sys.stdin); p = max(d.get("pValue", 1), 1e-300)
 print(d.get("payload"), d.get("present"), "z=%.1f" % math.sqrt(max(0, 2 * (math.log(65536 * 24) - math.log(p)))),

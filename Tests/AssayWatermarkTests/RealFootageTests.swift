@@ -9,6 +9,18 @@ import Testing
 struct RealFootageTests {
     static let ffmpeg = Subprocess.which("ffmpeg")
 
+    /// Encodes raw 4:2:0 frames (`luma`, `cb`, `cr` one frame after another) at 25 fps with x264 (preset medium) at
+    /// `crf` through the ffmpeg CLI; `threads` nil leaves ffmpeg's default. Returns ffmpeg's exit status.
+    static func encodeX264(_ raw: Data, width: Int, height: Int, crf: Int, threads: Int? = nil, to url: URL) throws
+        -> Int32
+    {
+        let threading = threads.map { ["-threads", String($0)] } ?? []
+        return try Subprocess.run(ffmpeg!, ["-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "yuv420p",
+                                            "-s", "\(width)x\(height)", "-r", "25", "-i", "-", "-c:v", "libx264",
+                                            "-preset", "medium", "-crf", String(crf)] + threading
+                                            + ["-pix_fmt", "yuv420p", url.path], stdin: raw).status
+    }
+
     static func decode(_ url: URL, width: Int, height: Int, seconds: Double, fps: Double) throws -> [Frame] {
         let r = try Subprocess.run(ffmpeg!, ["-v", "error", "-i", url.path, "-t", String(seconds), "-f", "rawvideo",
                                              "-pix_fmt", "yuv420p", "-"])
@@ -38,10 +50,7 @@ struct RealFootageTests {
         }
         #expect(worst >= 47.5)
         let encoded = dir.path("marked.mp4")
-        let r = try Subprocess.run(Self.ffmpeg!, ["-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", "\(w)x\(h)",
-                                             "-r", "25", "-i", "-", "-c:v", "libx264", "-preset", "medium", "-crf", "23",
-                                             "-pix_fmt", "yuv420p", encoded.path], stdin: raw)
-        #expect(r.status == 0)
+        #expect(try Self.encodeX264(raw, width: w, height: h, crf: 23, to: encoded) == 0)
         let decoded = try Self.decode(encoded, width: w, height: h, seconds: 2, fps: fps)
         let ev = try WatermarkDetector.detect(decoded, key: key)
         #expect(ev.present)

@@ -23,20 +23,23 @@ var args = Array(CommandLine.arguments.dropFirst())
     return fallback
 }
 
+/// Whether the flag `name` was given; removes it, and any of the accepted-but-ignored `aliases`, from `args`.
+@MainActor func flag(_ name: String, ignoring aliases: [String] = []) -> Bool {
+    let given = args.contains(name)
+    args.removeAll { $0 == name || aliases.contains($0) }
+    return given
+}
+
 /// The extended geometry search is the library's default since session 6: `--no-extended-search` turns it off
 /// (session 4's search), `--extended-search` (session 5's opt-in) is still accepted and changes nothing.
 @MainActor func extendedSearchOption() -> Bool {
-    let off = args.contains("--no-extended-search")
-    args.removeAll { $0 == "--no-extended-search" || $0 == "--extended-search" }
-    return !off
+    !flag("--no-extended-search", ignoring: ["--extended-search"])
 }
 
 /// The residual's local normalisation is the library's default since session 7: `--no-normalization` turns it off
 /// (session 6's detector).
 @MainActor func normalizationOption() -> Bool {
-    let off = args.contains("--no-normalization")
-    args.removeAll { $0 == "--no-normalization" }
-    return !off
+    !flag("--no-normalization")
 }
 
 func now() -> Double {
@@ -51,8 +54,7 @@ func cpuTime() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
-let allowSmall = args.contains("--allow-small")
-args.removeAll { $0 == "--allow-small" }
+let allowSmall = flag("--allow-small")
 
 guard let command = args.first else {
     print("usage: wm-bench embed|detect|fp|speed ...")
@@ -96,14 +98,12 @@ do {
         let key = benchKey(UInt64(option("--key", "1"))!)
         let payload = benchPayload(UInt64(option("--payload", "1"))!)
         let sps = Double(option("--sps", "15"))!
-        let geometrySearch = !args.contains("--no-search")
-        args.removeAll { $0 == "--no-search" }
+        let geometrySearch = !flag("--no-search")
         let extendedSearch = extendedSearchOption()
         let normalization = normalizationOption()
         // --list N (1 = plain Viterbi), --list-unconfirmed: the payload list-decoding policy (default: the library's).
         let listSize = Int(option("--list", String(PayloadCodec.ListPolicy.default.listSize)))!
-        let unconfirmed = args.contains("--list-unconfirmed")
-        args.removeAll { $0 == "--list-unconfirmed" }
+        let unconfirmed = flag("--list-unconfirmed")
         let listPolicy = PayloadCodec.ListPolicy(listSize: listSize, requiresConfirmation: !unconfirmed)
         for file in args {
             var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps, geometrySearch: geometrySearch,

@@ -57,7 +57,7 @@ struct WindowAnalysis: Sendable {
     /// - Parameter history: running sum of earlier windows' residuals at the same size (updated here); its
     ///   lattice is used when it is more significant than this window's own (static geometry across a clip).
     /// - Parameter normalized: whether the residual is normalised by its local RMS (``residual(_:normalized:)``).
-    init(mean: FloatImage, start: Double, end: Double, frames: Int, normalized: Bool = true, history: inout FloatImage?) {
+    init(mean: FloatImage, start: Double, end: Double, frames: Int, normalized: Bool, history: inout FloatImage?) {
         self.start = start
         self.end = end
         self.frames = frames
@@ -129,7 +129,8 @@ struct WindowAnalysis: Sendable {
         return zip(hypotheses, folded).map { ($0, $1.re, $1.im) }
     }
 
-    /// High-pass residual: Y - blur(Y), clipped, zero on black fill (eroded), then normalised by its local RMS.
+    /// High-pass residual: Y - blur(Y), clipped, zero on black fill (eroded), then (when `normalized`) divided by its
+    /// local RMS.
     /// - Parameter normalized: divide by the local RMS (``normalizedLocally(_:)``; the default since session 7).
     static func residual(_ y: FloatImage, normalized: Bool) -> FloatImage {
         var blur = y

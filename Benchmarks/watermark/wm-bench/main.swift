@@ -4,6 +4,7 @@ import Foundation
 
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
 //   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N] [--allow-small]
+//                 [--ssim-budget B]   SSIM cap (B = 0.0045 is label's --ssim-cap)
 //   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--no-extended-search] [--no-normalization] [--list N] [--list-unconfirmed] [--allow-small]
 //                                                              one JSON line per file
 //   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh;
@@ -75,6 +76,8 @@ do {
         let info = try VideoIO.probe(input)
         var embedder = try WatermarkEmbedder(key: benchKey(keySeed), payload: payload, strength: strength)
         embedder.allowsUnreadableFrames = allowSmall
+        let budget = option("--ssim-budget", "")
+        if !budget.isEmpty { try embedder.setSSIMLossBudget(Double(budget)!) }
         let encoder = try VideoIO.Encoder(path: output, width: info.width, height: info.height, fps: info.fps, crf: crf)
         var meter = QualityMeter()
         var embedTime = 0.0

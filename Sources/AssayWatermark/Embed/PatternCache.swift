@@ -27,9 +27,18 @@ struct PatternCache: Sendable {
     /// `patternPeak * maskPeak` must stay below this for the 16-bit loop (`|pattern * mask| < 2^22`).
     static let narrowProductLimit = 1 << 22
 
-    init(tile: [Float], width: Int, height: Int, amplitude: Float) {
+    /// Amplitude (grey levels RMS of the unit tile) before masking.
+    let amplitude: Float
+    /// The SSIM cap's budget (``SSIMCap``), nil when off.
+    let ssimBudget: Float?
+    /// ``SSIMCap/localVarianceFraction(_:width:height:)`` of the pattern (1 when the cap is off).
+    let localFraction: Float
+
+    init(tile: [Float], width: Int, height: Int, amplitude: Float, ssimBudget: Float? = nil) {
         self.width = width
         self.height = height
+        self.amplitude = amplitude
+        self.ssimBudget = ssimBudget
         let n = TileGeometry.size
         let period = TileGeometry.period(width: width, height: height)
         let step = Double(n) / period
@@ -65,9 +74,11 @@ struct PatternCache: Sendable {
         }
         pattern = out
         patternPeak = out.reduce(Int32(0)) { max($0, abs(Int32($1))) }
+        localFraction = ssimBudget == nil ? 1 : SSIMCap.localVarianceFraction(out, width: width, height: height)
     }
 
-    /// Texture mask on a block grid (1/256 units, mean square about 1), then bilinear per pixel.
+    /// Texture mask on a block grid (1/256 units, mean square about 1), lowered by the SSIM cap when it is on, then
+    /// bilinear per pixel.
     func apply(to samples: inout [UInt8]) {
         let w = width, h = height, bs = Self.block
         let bw = (w + bs - 1) / bs, bh = (h + bs - 1) / bs
@@ -81,7 +92,11 @@ struct PatternCache: Sendable {
                 }
             }
         }
-        let mask = Self.mask(activity: activity, blocksWide: bw, blocksHigh: bh)
+        var mask = Self.mask(activity: activity, blocksWide: bw, blocksHigh: bh)
+        if let budget = ssimBudget {
+            SSIMCap.apply(to: &mask, samples: samples, width: w, height: h, amplitude: amplitude,
+                          localFraction: localFraction, budget: budget)
+        }
         if usesNarrowLoop(maskPeak: mask.max() ?? 0) {
             Self.addMarkNarrow(to: &samples, pattern: pattern, mask: mask, width: w, height: h)
         } else {

@@ -62,6 +62,28 @@ public struct WatermarkEmbedder: Sendable {
     /// frames unless its configuration allows them too). Default false.
     public var allowsUnreadableFrames = false
 
+    /// The SSIM cap's budget used by `--ssim-cap` (session 3's v3): the largest predicted mean SSIM-Y loss per frame.
+    /// The prediction overstates the measured loss by 10-25 % on the 30-clip set, so SSIM-Y stays at or above 0.995.
+    public static let recommendedSSIMLossBudget = 0.0045
+
+    /// When set, the mark is lowered on flat and dark blocks until the frame's predicted mean SSIM-Y loss is at
+    /// most this budget (in (0, 0.1]); textured blocks keep their amplitude (``SSIMCap``). Nil (the default): no cap.
+    /// Costs robustness where the mark's margin is thin (measured in `docs/watermark.md`, "Session 8").
+    public var ssimLossBudget: Double? {
+        didSet { cache = nil }
+    }
+
+    /// Sets ``ssimLossBudget`` after checking it.
+    /// - Throws: ``WatermarkError/Code/invalidOption`` for a budget outside (0, 0.1].
+    public mutating func setSSIMLossBudget(_ budget: Double?) throws {
+        if let budget {
+            guard budget > 0, budget <= 0.1, budget.isFinite else {
+                throw WatermarkError.invalidOption("SSIM loss budget must be in (0, 0.1], got \(budget)")
+            }
+        }
+        ssimLossBudget = budget
+    }
+
     /// The key's public fingerprint.
     public let keyFingerprint: String
     /// The payload carried.
@@ -105,7 +127,8 @@ public struct WatermarkEmbedder: Sendable {
             try Self.checkReadable(width: w, height: h, action: "carry a readable watermark")
         }
         if cache?.width != w || cache?.height != h {
-            cache = PatternCache(tile: tile, width: w, height: h, amplitude: Float(strength * Self.baseAmplitude))
+            cache = PatternCache(tile: tile, width: w, height: h, amplitude: Float(strength * Self.baseAmplitude),
+                                 ssimBudget: ssimLossBudget.map { Float($0) })
         }
         cache!.apply(to: &frame.luma.samples)
     }

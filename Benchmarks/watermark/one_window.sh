@@ -11,8 +11,9 @@
 # Prints one line per pair (wanted payload, detector payload, present, z from the clip p-value for 65,536 shifts x
 # (8 window slots + 16 pooled slots, session 6), unconfirmed candidates, verify's manifest source and payload confirmation) and
 # a summary. Baseline: the payload read back from the labeled file before the re-encode.
-# Usage: N=100 [CRF=23] [DETECT_ARGS=--no-normalization] Benchmarks/watermark/one_window.sh
-#   (release build: swift build -c release --product assay; DETECT_ARGS go to the detector-alone read only)
+# Usage: N=100 [CRF=23] [DETECT_ARGS=--no-normalization] [LABEL_ARGS=--ssim-cap] Benchmarks/watermark/one_window.sh
+#   (release build: swift build -c release --product assay; DETECT_ARGS go to the detector-alone read only,
+#   LABEL_ARGS to assay label)
 # Session 7 (normalised residual): CRF 25, N=30: detector 28 of 30, verify 30 of 30 (2 through a confirmed list
 # candidate); DETECT_ARGS=--no-normalization in the same session: detector 11 of 30. CRF 24, N=50: 50 and 50.
 # CRF 28, N=30: 0 and 0 (13 present).
@@ -31,7 +32,7 @@ for i in $(seq 1 "${N:-40}"); do
   export XDG_CONFIG_HOME="$W/cfg-$i" XDG_DATA_HOME="$W/data-$i"
   "$A" keys init --organization Bench >/dev/null 2>&1
   "$A" label "$IN" -o "$W/l.mp4" --generator g --generator-version 1 --crf 20 --preset veryfast --threads 1 \
-      >/dev/null 2>&1 || { echo "$i label failed"; continue; }
+      ${LABEL_ARGS:-} >/dev/null 2>&1 || { echo "$i label failed"; continue; }
   ffmpeg -nostdin -v error -y -i "$W/l.mp4" -map_metadata -1 -c:v libx264 -crf "${CRF:-23}" -preset veryfast -c:a copy "$W/s.mp4"
   want=$("$A" watermark detect "$W/l.mp4" --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin).get("payload"))')
   # detect exits 3 when nothing is found and verify exits 3/4 without a trusted manifest: not errors here.

@@ -47,6 +47,10 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "Watermark strength (1 = default, about 48 dB PSNR-Y).")
     var strength = 1.0
 
+    @Flag(inversion: .prefixedNo,
+          help: "Lower the watermark on flat and dark areas to keep SSIM-Y >= 0.995 (costs some robustness).")
+    var ssimCap = false
+
     @Option(name: .customLong("watermark-key"), help: "Watermark key (default $XDG_CONFIG_HOME/assay/watermark.key).")
     var watermarkKey: String?
 
@@ -85,7 +89,9 @@ struct LabelCommand: ParsableCommand {
             var options = LabelOptions(
                 producer: producer ?? "", generator: .init(name: generator, version: generatorVersion),
                 profile: LabelProfile(rawValue: profile)!, promptDigest: digest, crf: crf, preset: preset,
-                encoderThreads: threads, watermarkStrength: strength, watermarkKeyPath: watermarkKey,
+                encoderThreads: threads, watermarkStrength: strength,
+                watermarkSSIMLossBudget: ssimCap ? LabelOptions.ssimCapBudget : nil,
+                watermarkKeyPath: watermarkKey,
                 certificatePath: signing.cert, keyPath: signing.key, algorithm: try signing.algorithm(),
                 repositoryPath: repository, storeInRepository: !noRepository, timeStampURL: signing.tsa)
             if producer == nil { options.producer = try Labeler.defaultProducer(options: options) }

@@ -16,6 +16,8 @@ struct WatermarkCommand: ParsableCommand {
         @Option(help: "Payload: 16 hex digits, or a 32-digit content ID (its first 64 bits are used).") var payload: String
         @Option(help: "Watermark key (default $XDG_CONFIG_HOME/assay/watermark.key).") var key: String?
         @Option(help: "Strength (1 = default).") var strength = 1.0
+        @Flag(inversion: .prefixedNo, help: "Lower the mark on flat and dark areas to keep SSIM-Y >= 0.995.")
+        var ssimCap = false
         @Option(help: "x264 CRF.") var crf = 18
         @Option(help: "x264 preset.") var preset = "medium"
 
@@ -30,7 +32,9 @@ struct WatermarkCommand: ParsableCommand {
             }
             do {
                 let n = try WatermarkJob.embed(input: input, output: output, keyPath: key ?? AssayPaths().watermarkKey,
-                                               payload: bits, strength: strength, crf: crf, preset: preset)
+                                               payload: bits, strength: strength,
+                                               ssimLossBudget: ssimCap ? LabelOptions.ssimCapBudget : nil,
+                                               crf: crf, preset: preset)
                 emit("marked \(output): \(n) frames, payload \(String(format: "%016llx", bits))\n")
             } catch {
                 printError("assay watermark embed: \(error)")

@@ -6,8 +6,11 @@ import Testing
 struct EmbedDetectTests {
     static let payload: UInt64 = 0x5EED_CAFE_F00D_0042
 
-    static func marked(_ frames: [Frame], key: WatermarkKey, strength: Double = 1) throws -> [Frame] {
-        var embedder = try WatermarkEmbedder(key: key, payload: payload, strength: strength)
+    static func marked(_ frames: [Frame], key: WatermarkKey, strength: Double = 1,
+                       ssimLossBudget: Double? = nil) throws -> [Frame]
+    {
+        var embedder = try WatermarkEmbedder(key: key, payload: payload, strength: strength,
+                                             ssimLossBudget: ssimLossBudget)
         return try frames.map { f in
             var m = f
             try embedder.embed(&m)

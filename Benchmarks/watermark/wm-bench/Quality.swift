@@ -1,4 +1,5 @@
 import AssayCore
+import AssayWatermark
 import Foundation
 
 /// PSNR/SSIM accumulation and worst-case crops.
@@ -27,44 +28,8 @@ struct QualityMeter {
     var psnr: Double { samples == 0 || squaredError == 0 ? .infinity : 10 * log10(255 * 255 / (squaredError / Double(samples))) }
     var ssimMean: Double { ssimCount == 0 ? .nan : ssimTotal / Double(ssimCount) }
 
-    /// SSIM with an 11-tap Gaussian (sigma 1.5), as in Wang et al.
-    func ssim(_ a: Plane, _ b: Plane) -> Double {
-        let w = a.width, h = a.height
-        let g: [Double] = {
-            let raw = (-5...5).map { exp(-Double($0 * $0) / (2 * 1.5 * 1.5)) }
-            let s = raw.reduce(0, +)
-            return raw.map { $0 / s }
-        }()
-        func blur(_ x: [Double]) -> [Double] {
-            var t = [Double](repeating: 0, count: w * h)
-            for y in 0..<h {
-                for xx in 0..<w {
-                    var acc = 0.0
-                    for k in -5...5 { acc += g[k + 5] * x[y * w + min(w - 1, max(0, xx + k))] }
-                    t[y * w + xx] = acc
-                }
-            }
-            var o = [Double](repeating: 0, count: w * h)
-            for y in 0..<h {
-                for xx in 0..<w {
-                    var acc = 0.0
-                    for k in -5...5 { acc += g[k + 5] * t[min(h - 1, max(0, y + k)) * w + xx] }
-                    o[y * w + xx] = acc
-                }
-            }
-            return o
-        }
-        let x = a.samples.map(Double.init), y = b.samples.map(Double.init)
-        let mx = blur(x), my = blur(y)
-        let xx = blur(zip(x, x).map { $0 * $1 }), yy = blur(zip(y, y).map { $0 * $1 }), xy = blur(zip(x, y).map { $0 * $1 })
-        let c1: Double = 6.5025, c2: Double = 58.5225
-        var total = 0.0
-        for i in 0..<(w * h) {
-            let va = xx[i] - mx[i] * mx[i], vb = yy[i] - my[i] * my[i], cab = xy[i] - mx[i] * my[i]
-            total += ((2 * mx[i] * my[i] + c1) * (2 * cab + c2)) / ((mx[i] * mx[i] + my[i] * my[i] + c1) * (va + vb + c2))
-        }
-        return total / Double(w * h)
-    }
+    /// SSIM with an 11-tap Gaussian (sigma 1.5), as in Wang et al. (the lane's definition).
+    func ssim(_ a: Plane, _ b: Plane) -> Double { StructuralSimilarity.mean(a, b) }
 }
 
 /// Saves the flattest 256x256 (or smaller) crop: original, marked, difference x32, marked stretched x8 (PNG via ffmpeg).

@@ -2,8 +2,9 @@ import AssayCore
 import AssayWatermark
 import Foundation
 
-/// Embed throughput at 720p and 1080p, and detector CPU time for a 10 s 1080p clip.
-func speedBenchmark(frames: Int, source: String) throws {
+/// Embed throughput at 720p and 1080p, and detector CPU time for a 10 s 1080p clip; with `ssimLossBudget`, the
+/// embedder runs with the SSIM cap.
+func speedBenchmark(frames: Int, source: String, ssimLossBudget: Double? = nil) throws {
     let key = benchKey(1)
     for (w, h) in [(1280, 720), (1920, 1080), (3840, 2160)] {
         // Natural-looking content: a real clip scaled by ffmpeg if given, else a synthetic texture.
@@ -20,7 +21,7 @@ func speedBenchmark(frames: Int, source: String) throws {
             for i in 0..<(w * h) { f.luma.samples[i] = UInt8(truncatingIfNeeded: 64 + Int(rng.next() % 128)) }
             base = [f]
         }
-        var embedder = try WatermarkEmbedder(key: key, payload: 42)
+        var embedder = try WatermarkEmbedder(key: key, payload: 42, ssimLossBudget: ssimLossBudget)
         var warm = base[0]
         try embedder.embed(&warm)  // pattern precompute
         var total = 0.0

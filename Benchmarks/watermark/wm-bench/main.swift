@@ -12,7 +12,7 @@ import Foundation
 //    residual without session 7's local normalisation; FILE may be a .y4m)
 //   wm-bench codec [--trials N] [--sigma X]                  payload decode CPU and CRC pass rate per list size
 //   wm-bench fp FILE... [--keys N] [--key-base S] [--no-extended-search] [--no-normalization]      wrong/random-key false positives
-//   wm-bench speed [--frames N]                              embed fps at 720p/1080p, detect time 10 s 1080p
+//   wm-bench speed [--frames N] [--ssim-budget B]            embed fps at 720p/1080p, detect time 10 s 1080p
 
 var args = Array(CommandLine.arguments.dropFirst())
 @MainActor func option(_ name: String, _ fallback: String) -> String {
@@ -74,10 +74,10 @@ do {
         let maxFrames = Int(option("--frames", "0"))!
         let (input, output) = (args[0], args[1])
         let info = try VideoIO.probe(input)
-        var embedder = try WatermarkEmbedder(key: benchKey(keySeed), payload: payload, strength: strength)
-        embedder.allowsUnreadableFrames = allowSmall
         let budget = option("--ssim-budget", "")
-        if !budget.isEmpty { try embedder.setSSIMLossBudget(Double(budget)!) }
+        var embedder = try WatermarkEmbedder(key: benchKey(keySeed), payload: payload, strength: strength,
+                                             ssimLossBudget: budget.isEmpty ? nil : Double(budget)!)
+        embedder.allowsUnreadableFrames = allowSmall
         let encoder = try VideoIO.Encoder(path: output, width: info.width, height: info.height, fps: info.fps, crf: crf)
         var meter = QualityMeter()
         var embedTime = 0.0
@@ -222,7 +222,9 @@ do {
                          (file as NSString).lastPathComponent, keys, analysis.windowCount, present, minP, maxZ))
         }
     case "speed":
-        try speedBenchmark(frames: Int(option("--frames", "60"))!, source: option("--source", ""))
+        let budget = option("--ssim-budget", "")
+        try speedBenchmark(frames: Int(option("--frames", "60"))!, source: option("--source", ""),
+                           ssimLossBudget: budget.isEmpty ? nil : Double(budget)!)
     default:
         print("unknown command \(command)")
         exit(2)

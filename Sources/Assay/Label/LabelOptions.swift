@@ -1,5 +1,6 @@
 import AssayC2PA
 import AssayCore
+import AssayWatermark
 import Foundation
 
 /// Settings of `assay label` and ``LabeledVideoWriter``.
@@ -20,6 +21,10 @@ public struct LabelOptions: Sendable {
     public var encoderThreads: Int
     /// Watermark strength multiplier (1 = default, about 48 dB PSNR-Y).
     public var watermarkStrength: Double
+    /// The watermark's SSIM cap (`WatermarkEmbedder.ssimLossBudget`); `nil` (the default) embeds without it.
+    public var watermarkSSIMLossBudget: Double?
+    /// The budget of `--ssim-cap`: keeps SSIM-Y at or above 0.995 on the 30-clip set (`docs/watermark.md`).
+    public static let ssimCapBudget = WatermarkEmbedder.recommendedSSIMLossBudget
     /// Watermark key file; `nil` uses `$XDG_CONFIG_HOME/assay/watermark.key`.
     public var watermarkKeyPath: String?
     /// Signing certificate chain (PEM) and key; both `nil` use the key store made by `assay keys init`.
@@ -41,7 +46,7 @@ public struct LabelOptions: Sendable {
     /// Creates options.
     public init(producer: String, generator: ContentLabel.Generator, profile: LabelProfile = .default,
                 promptDigest: String? = nil, crf: Int = 18, preset: String = "medium", encoderThreads: Int = 0,
-                watermarkStrength: Double = 1.0, watermarkKeyPath: String? = nil, certificatePath: String? = nil,
+                watermarkStrength: Double = 1.0, watermarkSSIMLossBudget: Double? = nil, watermarkKeyPath: String? = nil, certificatePath: String? = nil,
                 keyPath: String? = nil, algorithm: SigningAlgorithm? = nil, repositoryPath: String? = nil,
                 storeInRepository: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment,
                 timeStampURL: String? = nil)
@@ -54,6 +59,7 @@ public struct LabelOptions: Sendable {
         self.preset = preset
         self.encoderThreads = encoderThreads
         self.watermarkStrength = watermarkStrength
+        self.watermarkSSIMLossBudget = watermarkSSIMLossBudget
         self.watermarkKeyPath = watermarkKeyPath
         self.certificatePath = certificatePath
         self.keyPath = keyPath

@@ -42,7 +42,8 @@ public final class LabeledVideoWriter {
         temp = TempFiles(beside: output)
         encoded = temp.make("encode.mp4")
         embedder = try WatermarkEmbedder(key: labeler.watermarkKey, contentID: label.contentID,
-                                         strength: labeler.options.watermarkStrength)
+                                         strength: labeler.options.watermarkStrength,
+                                         ssimLossBudget: labeler.options.watermarkSSIMLossBudget)
         watermarkSkipped = WatermarkEmbedder.unreadableReason(width: width, height: height)
         readsBack = WatermarkReadBack.applies(width: width, height: height)
         caption = labeler.options.profile.burnsCaption ? try CaptionBurner() : nil

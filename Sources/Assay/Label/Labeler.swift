@@ -78,7 +78,8 @@ public struct Labeler: Sendable {
         let temp = TempFiles(beside: output)
         defer { temp.removeAll() }
         var embedder = try WatermarkEmbedder(key: watermarkKey, contentID: label.contentID,
-                                             strength: options.watermarkStrength)
+                                             strength: options.watermarkStrength,
+                                             ssimLossBudget: options.watermarkSSIMLossBudget)
         let caption = options.profile.burnsCaption ? try CaptionBurner() : nil
         var transcode = Transcoder.Options()
         transcode.writer.crf = options.crf

@@ -9,13 +9,14 @@ public enum WatermarkJob {
     /// Transcodes `input` into `output` with the watermark of `key` carrying `payload`.
     @discardableResult
     public static func embed(input: String, output: String, keyPath: String, payload: UInt64, strength: Double = 1,
-                             crf: Int = 18, preset: String = "medium") throws -> Int
+                             ssimLossBudget: Double? = nil, crf: Int = 18, preset: String = "medium") throws -> Int
     {
         let key: WatermarkKey
         do { key = try WatermarkKey.load(path: keyPath) } catch {
             throw AssayError(.keys, "cannot load the watermark key: \(error)")
         }
-        var embedder = try WatermarkEmbedder(key: key, payload: payload, strength: strength)
+        var embedder = try WatermarkEmbedder(key: key, payload: payload, strength: strength,
+                                             ssimLossBudget: ssimLossBudget)
         var options = Transcoder.Options()
         options.writer.crf = crf
         options.writer.preset = preset

@@ -99,7 +99,9 @@ enum SSIMCap {
             let yStart = by * bs, yEnd = min(h, yStart + bs), yMid = min(yEnd, yStart + half)
             quadSum.initialize(repeating: 0, count: 4 * bw)
             quadSquares.initialize(repeating: 0, count: 4 * bw)
-            for (part, lines) in [(0, yStart..<yMid), (2, yMid..<yEnd)] where !lines.isEmpty {
+            for part in [0, 2] {
+                let lines = part == 0 ? yStart..<yMid : yMid..<yEnd
+                if lines.isEmpty { continue }
                 colSum.initialize(repeating: 0, count: w)
                 colSquares.initialize(repeating: 0, count: w)
                 for y in lines {
@@ -112,24 +114,29 @@ enum SSIMCap {
                 }
                 for bx in 0..<bw {
                     let xStart = bx * bs, xEnd = min(w, xStart + bs), xMid = min(xEnd, xStart + half)
-                    for (side, columns) in [(0, xStart..<xMid), (1, xMid..<xEnd)] {
-                        var sum: Int32 = 0, squares: Int32 = 0
-                        for x in columns {
-                            sum &+= colSum[x]
-                            squares &+= colSquares[x]
-                        }
-                        quadSum[4 * bx + part + side] = sum
-                        quadSquares[4 * bx + part + side] = squares
+                    var sl: Int32 = 0, ql: Int32 = 0, sr: Int32 = 0, qr: Int32 = 0
+                    for x in xStart..<xMid {
+                        sl &+= colSum[x]
+                        ql &+= colSquares[x]
                     }
+                    for x in xMid..<xEnd {
+                        sr &+= colSum[x]
+                        qr &+= colSquares[x]
+                    }
+                    quadSum[4 * bx + part] = sl
+                    quadSquares[4 * bx + part] = ql
+                    quadSum[4 * bx + part + 1] = sr
+                    quadSquares[4 * bx + part + 1] = qr
                 }
             }
             let heights = (yMid - yStart, yEnd - yMid)
             for bx in 0..<bw {
                 let xStart = bx * bs, xEnd = min(w, xStart + bs), xMid = min(xEnd, xStart + half)
                 let widths = (xMid - xStart, xEnd - xMid)
-                let counts = [widths.0 * heights.0, widths.1 * heights.0, widths.0 * heights.1, widths.1 * heights.1]
+                let counts = SIMD4<Int32>(Int32(widths.0 * heights.0), Int32(widths.1 * heights.0),
+                                          Int32(widths.0 * heights.1), Int32(widths.1 * heights.1))
                 let q = 4 * bx
-                let n = Float(counts.reduce(0, +))
+                let n = Float(counts.wrappedSum())
                 let total = quadSum[q] &+ quadSum[q + 1] &+ quadSum[q + 2] &+ quadSum[q + 3]
                 let squares = quadSquares[q] &+ quadSquares[q + 1] &+ quadSquares[q + 2] &+ quadSquares[q + 3]
                 let m = Float(total) / n

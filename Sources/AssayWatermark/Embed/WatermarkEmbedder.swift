@@ -62,27 +62,14 @@ public struct WatermarkEmbedder: Sendable {
     /// frames unless its configuration allows them too). Default false.
     public var allowsUnreadableFrames = false
 
-    /// The SSIM cap's budget used by `--ssim-cap` (session 3's v3): the largest predicted mean SSIM-Y loss per frame.
+    /// The SSIM cap's budget of `--ssim-cap` (session 3's v3): the largest predicted mean SSIM-Y loss per frame.
     /// The prediction overstates the measured loss by 10-25 % on the 30-clip set, so SSIM-Y stays at or above 0.995.
     public static let recommendedSSIMLossBudget = 0.0045
 
     /// When set, the mark is lowered on flat and dark blocks until the frame's predicted mean SSIM-Y loss is at
-    /// most this budget (in (0, 0.1]); textured blocks keep their amplitude (``SSIMCap``). Nil (the default): no cap.
-    /// Costs robustness where the mark's margin is thin (measured in `docs/watermark.md`, "Session 8").
-    public var ssimLossBudget: Double? {
-        didSet { cache = nil }
-    }
-
-    /// Sets ``ssimLossBudget`` after checking it.
-    /// - Throws: ``WatermarkError/Code/invalidOption`` for a budget outside (0, 0.1].
-    public mutating func setSSIMLossBudget(_ budget: Double?) throws {
-        if let budget {
-            guard budget > 0, budget <= 0.1, budget.isFinite else {
-                throw WatermarkError.invalidOption("SSIM loss budget must be in (0, 0.1], got \(budget)")
-            }
-        }
-        ssimLossBudget = budget
-    }
+    /// most this budget; textured blocks keep their amplitude (``SSIMCap``). Nil (the default): no cap. Costs
+    /// robustness where the mark's margin is thin (measured in `docs/watermark.md`, "Session 8").
+    public let ssimLossBudget: Double?
 
     /// The key's public fingerprint.
     public let keyFingerprint: String
@@ -99,11 +86,18 @@ public struct WatermarkEmbedder: Sendable {
     ///   - key: the watermark key.
     ///   - payload: the 64 data bits, normally `ContentID.watermarkPayload`.
     ///   - strength: amplitude multiplier in (0, 4]; 1 gives PSNR-Y about 48 dB.
-    /// - Throws: ``WatermarkError/Code/invalidOption`` for a strength out of range.
-    public init(key: WatermarkKey, payload: UInt64, strength: Double = WatermarkEmbedder.defaultStrength) throws {
+    ///   - ssimLossBudget: the SSIM cap's budget in (0, 0.1] (``recommendedSSIMLossBudget``), or nil for no cap.
+    /// - Throws: ``WatermarkError/Code/invalidOption`` for a strength or budget out of range.
+    public init(key: WatermarkKey, payload: UInt64, strength: Double = WatermarkEmbedder.defaultStrength,
+                ssimLossBudget: Double? = nil) throws
+    {
         guard strength > 0, strength <= 4, strength.isFinite else {
             throw WatermarkError.invalidOption("watermark strength must be in (0, 4], got \(strength)")
         }
+        if let budget = ssimLossBudget, !(budget > 0 && budget <= 0.1) {
+            throw WatermarkError.invalidOption("SSIM loss budget must be in (0, 0.1], got \(budget)")
+        }
+        self.ssimLossBudget = ssimLossBudget
         self.keyFingerprint = key.fingerprint
         self.payload = payload
         self.strength = strength
@@ -111,8 +105,10 @@ public struct WatermarkEmbedder: Sendable {
     }
 
     /// Creates an embedder for a content ID (carries `contentID.watermarkPayload`).
-    public init(key: WatermarkKey, contentID: ContentID, strength: Double = WatermarkEmbedder.defaultStrength) throws {
-        try self.init(key: key, payload: contentID.watermarkPayload, strength: strength)
+    public init(key: WatermarkKey, contentID: ContentID, strength: Double = WatermarkEmbedder.defaultStrength,
+                ssimLossBudget: Double? = nil) throws
+    {
+        try self.init(key: key, payload: contentID.watermarkPayload, strength: strength, ssimLossBudget: ssimLossBudget)
     }
 
     /// Marks a frame's luma in place.

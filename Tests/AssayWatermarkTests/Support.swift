@@ -84,6 +84,3 @@ func psnr(_ a: Plane, _ b: Plane) -> Double {
 }
 
 import Foundation
-
-/// SSIM-Y as the lane defines it (``StructuralSimilarity``).
-func ssim(_ a: Plane, _ b: Plane) -> Double { StructuralSimilarity.mean(a, b) }

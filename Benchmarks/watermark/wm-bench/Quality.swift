@@ -20,16 +20,13 @@ struct QualityMeter {
         squaredError += se
         samples += original.samples.count
         if computeSSIM {
-            ssimTotal += ssim(original, marked)
+            ssimTotal += StructuralSimilarity.mean(original, marked)
             ssimCount += 1
         }
     }
 
     var psnr: Double { samples == 0 || squaredError == 0 ? .infinity : 10 * log10(255 * 255 / (squaredError / Double(samples))) }
     var ssimMean: Double { ssimCount == 0 ? .nan : ssimTotal / Double(ssimCount) }
-
-    /// SSIM with an 11-tap Gaussian (sigma 1.5), as in Wang et al. (the lane's definition).
-    func ssim(_ a: Plane, _ b: Plane) -> Double { StructuralSimilarity.mean(a, b) }
 }
 
 /// Saves the flattest 256x256 (or smaller) crop: original, marked, difference x32, marked stretched x8 (PNG via ffmpeg).

@@ -46,8 +46,8 @@ public struct LabelOptions: Sendable {
     /// Creates options.
     public init(producer: String, generator: ContentLabel.Generator, profile: LabelProfile = .default,
                 promptDigest: String? = nil, crf: Int = 18, preset: String = "medium", encoderThreads: Int = 0,
-                watermarkStrength: Double = 1.0, watermarkSSIMLossBudget: Double? = nil, watermarkKeyPath: String? = nil, certificatePath: String? = nil,
-                keyPath: String? = nil, algorithm: SigningAlgorithm? = nil, repositoryPath: String? = nil,
+                watermarkStrength: Double = 1.0, watermarkSSIMLossBudget: Double? = nil,
+                watermarkKeyPath: String? = nil, certificatePath: String? = nil, keyPath: String? = nil, algorithm: SigningAlgorithm? = nil, repositoryPath: String? = nil,
                 storeInRepository: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment,
                 timeStampURL: String? = nil)
     {

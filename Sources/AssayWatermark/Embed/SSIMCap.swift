@@ -27,9 +27,7 @@ enum SSIMCap {
     /// Fraction of the pattern's energy that SSIM's 11-tap Gaussian window (sigma 1.5) sees as local variance:
     /// `1 - |G * p|² / |p|²`, from a band of at most 96 rows in the middle of the frame.
     static func localVarianceFraction(_ p: [Int16], width w: Int, height h: Int) -> Float {
-        let raw: [Float] = (-5...5).map { (k: Int) -> Float in Float(exp(-Double(k * k) / 4.5)) }
-        let total = raw.reduce(0, +)
-        let taps = raw.map { $0 / total }
+        let taps = StructuralSimilarity.floatWindow
         let y0 = max(0, h / 2 - 48), y1 = min(h, y0 + 96)
         guard y1 - y0 > 10, w > 10 else { return 1 }
         var horizontal = [Float](repeating: 0, count: (y1 - y0) * w)

@@ -10,13 +10,27 @@ import AssayCore
 /// ``SSIMCap`` models this index; `wm-bench` and the tests measure with it. ffmpeg's `ssim` filter uses 8x8 box
 /// windows instead and reads lower on flat content.
 public enum StructuralSimilarity {
+    /// The 11 window taps (offsets -5...5), Gaussian with sigma 1.5, summing to 1 (``SSIMCap`` models the same
+    /// window).
+    static let window: [Double] = {
+        let raw = (-5...5).map { (k: Int) -> Double in exp(-Double(k * k) / 4.5) }
+        let total = raw.reduce(0, +)
+        return raw.map { $0 / total }
+    }()
+
+    /// ``window`` in Float, normalised in Float (the taps ``SSIMCap`` has used since session 8; normalising in
+    /// Double first changes the cap's output on flat clips by rounding).
+    static let floatWindow: [Float] = {
+        let raw = (-5...5).map { (k: Int) -> Float in Float(exp(-Double(k * k) / 4.5)) }
+        let total = raw.reduce(0, +)
+        return raw.map { $0 / total }
+    }()
+
     /// The mean SSIM of `a` against `b` (same size); 1 for identical planes.
     public static func mean(_ a: Plane, _ b: Plane) -> Double {
         precondition(a.width == b.width && a.height == b.height, "SSIM of planes of different sizes")
         let w = a.width, h = a.height
-        let raw = (-5...5).map { (k: Int) -> Double in exp(-Double(k * k) / 4.5) }
-        let total = raw.reduce(0, +)
-        let g = raw.map { $0 / total }
+        let g = window
         func blur(_ x: [Double]) -> [Double] {
             var t = [Double](repeating: 0, count: w * h), o = t
             for y in 0..<h {

@@ -43,6 +43,10 @@ struct VerifyCommand: ParsableCommand {
           help: "Analyse every 2 s watermark window of the span (per-segment results for spliced clips) instead of stopping at the first window with the payload.")
     var allWindows = false
 
+    @Flag(name: .customLong("no-repository-match"),
+          help: "Do not match a present watermark's undecoded soft bits against the manifest repository's payloads.")
+    var noRepositoryMatch = false
+
     @Flag(help: "Print the versioned JSON report (schema assay.verify/2).")
     var json = false
 
@@ -72,6 +76,7 @@ struct VerifyCommand: ParsableCommand {
                 thumbnails: html == nil ? 0 : 4)
             options.revocationListPaths = crl
             options.watermarkStopsWhenSettled = !allWindows
+            options.watermarkRepositoryMatch = !noRepositoryMatch
             verifier = try Verifier(options: options)
         } catch {
             printError("assay verify: \(error)")

@@ -148,6 +148,7 @@ struct ListConfirmationTests {
         #expect(!absent.present)
         #expect(absent.payload == nil)
         #expect(absent.candidatePayloads == nil)
+        #expect(absent.payloadSoftBits == nil)
         let clean = PayloadCodec.encode(Self.payload).map { $0 == 0 ? 1.0 : -1.0 }
         let decoded = Self.evidence([Self.window(clean, index: 0)])
         #expect(decoded.payload == Self.payload)

@@ -10,7 +10,11 @@ import Foundation
 //   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh;
 //    --no-extended-search: session 4's geometry search, the default before session 6; --no-normalization: the
 //    residual without session 7's local normalisation; FILE may be a .y4m)
+//   (detect --match-decoys N: for a present file without a payload, session 9's repository match against N random
+//    decoy payloads with and without the embedded one; default 10000)
 //   wm-bench codec [--trials N] [--sigma X]                  payload decode CPU and CRC pass rate per list size
+//   wm-bench match-null [--pairs N] [--ids N] [--key S] FILE...   tail of the repository-match statistic for random
+//                                                              payloads against exp(-172 x^2 / 2) (session 9)
 //   wm-bench fp FILE... [--keys N] [--key-base S] [--no-extended-search] [--no-normalization]      wrong/random-key false positives
 //   wm-bench speed [--frames N] [--ssim-budget B]            embed fps at 720p/1080p, detect time 10 s 1080p
 
@@ -108,6 +112,9 @@ do {
         let listSize = Int(option("--list", String(PayloadCodec.ListPolicy.default.listSize)))!
         let unconfirmed = flag("--list-unconfirmed")
         let listPolicy = PayloadCodec.ListPolicy(listSize: listSize, requiresConfirmation: !unconfirmed)
+        // Session 9: fixed random decoys (seeded), the stand-in for the other payloads of a repository.
+        var decoyRNG = SplitMix64(seed: 0x5E55_1009)
+        let decoys = (0..<Int(option("--match-decoys", "10000"))!).map { _ in decoyRNG.next() }.filter { $0 != payload }
         for file in args {
             var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps, geometrySearch: geometrySearch,
                                                                 allowsUnreadableFrames: allowSmall)
@@ -140,16 +147,17 @@ do {
             let folds = analysis.latticeDiagnostics.map { String($0.folds) }.joined(separator: ",")
             // (String(format:) with an empty %@ argument crashes Foundation on Linux: strings are interpolated.)
             let name = (file as NSString).lastPathComponent
+            // Session 6: unconfirmed list candidates (present clips without a payload) and whether one is right.
+            let candidateJSON = ",\"candidates\":\(ev.candidatePayloads?.count ?? 0),"
+                + "\"candidate_ok\":\(ev.candidatePayloads?.contains(payload) ?? false)"
+            let matchJSON = matchFields(ev, payload: payload, decoys: decoys)
             print("{\"file\":\"\(name)\",\"present\":\(ev.present),\"p\":" + String(format: "%.3g", ev.pValue)
                 + ",\"payload_ok\":\(ev.payload == payload),\"segments\":\(ev.segments.count),\"segments_ok\":\(okSegs),"
                 + "\"payload_wrong\":\(wrong),\"segments_wrong\":\(wrongSegs),"
                 + "\"z\":[\(zs)],\"slots\":[\(slots)],\"pooled_z\":" + String(format: "%.1f", pooled?.z ?? 0)
                 + ",\"pooled_slot\":\(pooled?.slot ?? -1),\"search\":[\(candidates)],\"lattice\":[\(lattice)],"
                 + "\"folds\":[\(folds)],\"cpu_s\":"
-                + String(format: "%.3f", detectCPU)
-                // Session 6: unconfirmed list candidates (present clips without a payload) and whether one is right.
-                + ",\"candidates\":\(ev.candidatePayloads?.count ?? 0),"
-                + "\"candidate_ok\":\(ev.candidatePayloads?.contains(payload) ?? false)}")
+                + String(format: "%.3f", detectCPU) + candidateJSON + matchJSON + "}")
         }
     case "codec":
         // CPU per payload decode attempt (plain Viterbi vs list sizes) on noisy codewords, and the CRC pass rate
@@ -189,6 +197,9 @@ do {
                          valid, trials, Double(valid) / Double(trials), Double(l) / 65536, exact, trials, wrong, among,
                          trials, allValid))
         }
+    case "match-null":
+        try matchNull(files: args, pairs: Int(option("--pairs", "100000000"))!, ids: Int(option("--ids", "1000000"))!,
+                      key: benchKey(UInt64(option("--key", "1"))!))
     case "fp":
         let keys = Int(option("--keys", "100"))!
         let base = UInt64(option("--key-base", "1000000"))!

@@ -151,7 +151,7 @@ public struct HTMLReport: Sendable {
             ("Threshold", formatPValue(w.threshold)),
         ]
         if let p = w.payload {
-            let how = w.payloadConfirmation == .manifestRepository ? " (list-decoded, confirmed by the repository)" : ""
+            let how = w.payloadConfirmation.map { " (\($0.summary))" } ?? ""
             rows.append(("Payload", hex16(p) + how))
         } else if let c = w.candidatePayloads, !c.isEmpty {
             rows.append(("Unconfirmed candidates", c.map(hex16).joined(separator: ", ")))

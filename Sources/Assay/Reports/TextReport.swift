@@ -51,7 +51,7 @@ public struct TextReport: Sendable {
             line += ", p = \(formatPValue(w.pValue)) (threshold \(formatPValue(w.threshold)))"
             if let p = w.payload {
                 line += ", payload \(hex16(p))"
-                if w.payloadConfirmation == .manifestRepository { line += " (list-decoded, confirmed by the repository)" }
+                if let how = w.payloadConfirmation { line += " (\(how.summary))" }
             } else if let c = w.candidatePayloads, !c.isEmpty {
                 line += ", payload not decoded (\(c.count) unconfirmed list candidate\(c.count == 1 ? "" : "s"))"
             }

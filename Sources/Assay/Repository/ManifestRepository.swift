@@ -97,6 +97,18 @@ public final class ManifestRepository: Sendable {
                   arguments: [Int64(bitPattern: watermarkPayload)])
     }
 
+    /// Every distinct 64-bit watermark payload the repository holds (what a present clip's soft bits are matched
+    /// against when no decoder found its payload; see `PayloadMatcher`).
+    public func watermarkPayloads() throws -> [UInt64] {
+        do {
+            return try pool.read { db in
+                try Int64.fetchAll(db, sql: "SELECT DISTINCT payload64 FROM manifest").map { UInt64(bitPattern: $0) }
+            }
+        } catch {
+            throw AssayError(.repository, "cannot read the manifest repository at \(path): \(error)")
+        }
+    }
+
     /// Records, newest first (`limit` at most, after skipping `offset`).
     public func list(limit: Int = 100, offset: Int = 0) throws -> [StoredManifest] {
         try fetch(sql: "SELECT * FROM manifest ORDER BY created DESC, content_id LIMIT ? OFFSET ?",

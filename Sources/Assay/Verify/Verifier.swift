@@ -141,7 +141,10 @@ public final class Verifier: ClipVerifying, @unchecked Sendable {
         if let note = frames.watermarkNote { reasons.append(note) }
 
         // 3. Durable credentials: a stripped manifest comes back through the watermark's content ID.
-        if manifest == nil, let repo = repository, let report = Self.recoverManifest(watermark: &watermark, from: repo, trust: trust) {
+        if manifest == nil, let repo = repository,
+           let report = Self.recoverManifest(watermark: &watermark, from: repo, trust: trust,
+                                             matching: options.watermarkRepositoryMatch)
+        {
             var evidence = report.evidence
             evidence.source = .recoveredByWatermark
             manifest = evidence
@@ -150,6 +153,11 @@ public final class Verifier: ClipVerifying, @unchecked Sendable {
                 reasons.append("watermark payload \(String(format: "%016llx", p)) found by list decoding and confirmed by the "
                     + "manifest repository (a wrong list path would match one of its IDs with probability about 5e-20 per "
                     + "stored manifest)")
+            }
+            if let w = watermark, w.payloadConfirmation == .repositoryMatch, let p = w.payload, let m = w.payloadMatch {
+                reasons.append("watermark payload \(String(format: "%016llx", p)) matched against the \(m.comparedPayloads) "
+                    + "payload(s) in the manifest repository: its codeword alone correlates with the clip's soft bits at "
+                    + String(format: "%.3f (threshold %.3f; a wrong match below 1e-6 per clip)", m.correlation, m.threshold))
             }
         }
         let classified = frames.classifierEvidence()
@@ -177,9 +185,14 @@ public final class Verifier: ClipVerifying, @unchecked Sendable {
     /// that is the content ID of a stored manifest whose `c2pa.soft-binding` declares exactly that payload is
     /// taken as the payload (``WatermarkEvidence/PayloadConfirmation/manifestRepository``): a wrong path equals
     /// one of N stored 64-bit IDs with probability N × 2⁻⁶⁴.
+    ///
+    /// With `matching`, a clip that still has no payload has its soft bits matched against every payload the
+    /// repository holds (``PayloadMatcher``); the one match above the threshold is taken under the same
+    /// soft-binding condition (``WatermarkEvidence/PayloadConfirmation/repositoryMatch``).
     static func recoverManifest(watermark: inout WatermarkEvidence?, from repository: ManifestRepository,
-                                trust: TrustSettings) -> ValidationReport?
+                                trust: TrustSettings, matching: Bool = true) -> ValidationReport?
     {
+        defer { watermark?.payloadSoftBits = nil }
         guard let w = watermark, w.present else { return nil }
         func validated(_ payload: UInt64, requireSoftBinding: Bool) -> ValidationReport? {
             guard let hits = try? repository.manifests(watermarkPayload: payload) else { return nil }
@@ -198,6 +211,15 @@ public final class Verifier: ClipVerifying, @unchecked Sendable {
                 watermark?.confirm(candidate: candidate, by: .manifestRepository)
                 return report
             }
+        }
+        if matching, let soft = w.payloadSoftBits, let stored = try? repository.watermarkPayloads(),
+           let match = PayloadMatcher.bestMatch(soft: soft, payloads: stored),
+           let report = validated(match.payload, requireSoftBinding: true)
+        {
+            watermark?.confirm(matched: match.payload,
+                               match: .init(correlation: match.correlation, threshold: match.threshold,
+                                            comparedPayloads: match.payloads))
+            return report
         }
         return nil
     }

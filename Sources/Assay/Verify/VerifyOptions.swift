@@ -36,6 +36,12 @@ public struct VerifyOptions: Sendable {
     /// weighting that raises the evidence of re-encoded marked clips and leaves the false-positive bound as it is.
     /// `false` gives session 6's detector.
     public var watermarkResidualNormalization = true
+    /// When a present watermark's payload could not be decoded, match its soft bits against every payload the
+    /// manifest repository holds (`PayloadMatcher`, session 9): a stored payload is taken only when its codeword
+    /// alone correlates above a threshold that bounds a wrong match by 1e-6 per clip (counting at least 2^20 stored
+    /// payloads) and its manifest declares that watermark. `false` gives session 8's recovery (decoded payloads and
+    /// list candidates only).
+    public var watermarkRepositoryMatch = true
     /// The environment (config and data folders).
     public var environment: [String: String]
 

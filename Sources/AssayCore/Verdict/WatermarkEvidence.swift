@@ -64,12 +64,46 @@ public struct WatermarkEvidence: Sendable, Hashable, Codable {
     public var candidatePayloads: [UInt64]?
     /// How ``payload`` was established when the detector alone did not report it; `nil` when it did.
     public var payloadConfirmation: PayloadConfirmation?
+    /// For a payload matched against the repository (``PayloadConfirmation/repositoryMatch``): how strongly.
+    public var payloadMatch: PayloadMatch?
+    /// The soft-decision vectors (172 coded bits each, > 0 favours bit 0) that a present clip without a payload
+    /// could not be decoded from; set only when ``present`` and ``payload`` is `nil`. A caller that knows which
+    /// payloads to expect can match them (`PayloadMatcher` in AssayWatermark). Not serialised.
+    public var payloadSoftBits: [[Double]]?
+
+    /// The correlation of a matched payload's codeword with the clip's soft bits, and the threshold it passed.
+    public struct PayloadMatch: Sendable, Hashable, Codable {
+        /// Normalised correlation `r` (−1...1) of the payload's codeword with the best soft-bit vector.
+        public var correlation: Double
+        /// The threshold `τ` for the number of payloads compared (a wrong match ≤ 1e-6 per present clip).
+        public var threshold: Double
+        /// Distinct payloads compared.
+        public var comparedPayloads: Int
+        /// Creates a match record.
+        public init(correlation: Double, threshold: Double, comparedPayloads: Int) {
+            self.correlation = correlation
+            self.threshold = threshold
+            self.comparedPayloads = comparedPayloads
+        }
+    }
 
     /// What confirmed a payload the detector reported only as a candidate.
     public enum PayloadConfirmation: String, Sendable, Hashable, Codable {
         /// The candidate is the content ID of a manifest in the repository that declares this watermark
         /// (its `c2pa.soft-binding`).
         case manifestRepository = "manifest-repository"
+        /// No decoder found the payload; its codeword is the only one of the repository's payloads that correlates
+        /// with the clip's soft bits above the threshold (``payloadMatch``), and the repository holds a manifest
+        /// that declares it.
+        case repositoryMatch = "repository-match"
+
+        /// How a report names it, e.g. "list-decoded, confirmed by the repository".
+        public var summary: String {
+            switch self {
+            case .manifestRepository: "list-decoded, confirmed by the repository"
+            case .repositoryMatch: "matched against the repository's payloads"
+            }
+        }
     }
 
     /// Creates watermark evidence.
@@ -86,7 +120,8 @@ public struct WatermarkEvidence: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case present, pValue, threshold, payload, segments, keyFingerprint, candidatePayloads, payloadConfirmation
+        case present, pValue, threshold, payload, segments, keyFingerprint, candidatePayloads, payloadConfirmation,
+             payloadMatch
     }
 
     /// Decodes evidence; payloads may be 16 hex digits or (before `assay.verify/2`) numbers.
@@ -100,6 +135,7 @@ public struct WatermarkEvidence: Sendable, Hashable, Codable {
         keyFingerprint = try c.decodeIfPresent(String.self, forKey: .keyFingerprint)
         candidatePayloads = try c.decodeIfPresent([HexPayload].self, forKey: .candidatePayloads)?.map(\.value)
         payloadConfirmation = try c.decodeIfPresent(PayloadConfirmation.self, forKey: .payloadConfirmation)
+        payloadMatch = try c.decodeIfPresent(PayloadMatch.self, forKey: .payloadMatch)
     }
 
     /// Encodes evidence, every payload as 16 hex digits (a JSON number would lose bits above 2^53 in most readers).
@@ -113,6 +149,7 @@ public struct WatermarkEvidence: Sendable, Hashable, Codable {
         try c.encodeIfPresent(keyFingerprint, forKey: .keyFingerprint)
         try c.encodeIfPresent(candidatePayloads?.map(HexPayload.init), forKey: .candidatePayloads)
         try c.encodeIfPresent(payloadConfirmation, forKey: .payloadConfirmation)
+        try c.encodeIfPresent(payloadMatch, forKey: .payloadMatch)
     }
 
     /// Takes `candidate`, one of ``candidatePayloads``, as the payload because `confirmation` vouches for it.
@@ -120,5 +157,12 @@ public struct WatermarkEvidence: Sendable, Hashable, Codable {
         payload = candidate
         payloadConfirmation = confirmation
         candidatePayloads = nil
+        payloadSoftBits = nil
+    }
+
+    /// Takes `payload`, matched against the repository's payloads with `match`, as the payload.
+    public mutating func confirm(matched payload: UInt64, match: PayloadMatch) {
+        confirm(candidate: payload, by: .repositoryMatch)
+        payloadMatch = match
     }
 }

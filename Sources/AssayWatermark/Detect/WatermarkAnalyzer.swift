@@ -212,6 +212,14 @@ public struct WatermarkAnalysis: Sendable {
         }
     }
 
+    /// Per window and for the pooled test, for benchmarks: the soft bits at the best hypothesis and shift, whether
+    /// or not the mark is present there (the null of ``PayloadMatcher`` is measured on them).
+    public func softBitDiagnostics(key: WatermarkKey) -> [[Double]] {
+        let scorer = KeyScorer(key: key)
+        let pooledSoft = pooled.flatMap { $0.spectra.isEmpty ? nil : scorer.score($0.spectra).soft }
+        return windows.map { scorer.score($0.spectra).soft } + (pooledSoft.map { [$0] } ?? [])
+    }
+
     /// Diagnostics of the pooled test for benchmarks: the best pilot z-score and its slot (8 grid, 9 native,
     /// 10... search candidates), or nil when the pooled test did not run.
     public func pooledDiagnostics(key: WatermarkKey) -> (z: Double, slot: Int, crcValid: Bool, payload: UInt64)? {

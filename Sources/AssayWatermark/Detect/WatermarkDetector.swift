@@ -314,10 +314,13 @@ struct KeyScorer {
         }
         let unconfirmed = present && payload == nil && !candidates.isEmpty
             ? Array(candidates.prefix(Self.maximumCandidates)) : nil
-        return WatermarkEvidence(
+        var evidence = WatermarkEvidence(
             present: present, pValue: clipP, threshold: falsePositiveRate,
             payload: present ? payload : nil, segments: segments, keyFingerprint: fingerprint,
             candidatePayloads: unconfirmed)
+        // The same vectors, for a caller that matches them against expected payloads (PayloadMatcher).
+        if present && payload == nil && !candidateSoft.isEmpty { evidence.payloadSoftBits = candidateSoft }
+        return evidence
     }
 
     /// At most this many unconfirmed candidates are reported (each costs the verifier one repository look-up).

@@ -75,10 +75,12 @@ import Testing
         #expect(stranger?.payloadConfirmation == nil)
 
         // The report says how the payload was established.
-        let text = TextReport(colour: false).render(VerifyReport(file: .init(path: "m.mp4"),
-                                                  verdict: Verdict(outcome: .verified, reasons: [], watermark: w),
-                                                  elapsedSeconds: 0))
+        let shown = VerifyReport(file: .init(path: "m.mp4"), verdict: Verdict(outcome: .verified, reasons: [], watermark: w),
+                                 elapsedSeconds: 0)
+        let text = TextReport(colour: false).render(shown)
         #expect(text.contains("(matched against the repository's payloads)"), "\(text)")
+        let html = try HTMLReport().render(shown)
+        #expect(html.contains("Repository match") && html.contains(String(format: "r = %.3f", match.correlation)))
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(try #require(w))) as? [String: Any]
         #expect(json?["payloadConfirmation"] as? String == "repository-match")
         let written = (json?["payloadMatch"] as? [String: Any])?["correlation"] as? Double

@@ -198,8 +198,9 @@ do {
                          trials, allValid))
         }
     case "match-null":
-        try matchNull(files: args, pairs: Int(option("--pairs", "100000000"))!, ids: Int(option("--ids", "1000000"))!,
-                      key: benchKey(UInt64(option("--key", "1"))!))
+        let pairs = Int(option("--pairs", "100000000"))!, ids = Int(option("--ids", "1000000"))!
+        let key = benchKey(UInt64(option("--key", "1"))!)
+        try matchNull(files: args, pairs: pairs, ids: ids, key: key)
     case "fp":
         let keys = Int(option("--keys", "100"))!
         let base = UInt64(option("--key-base", "1000000"))!

@@ -153,6 +153,10 @@ public struct HTMLReport: Sendable {
         if let p = w.payload {
             let how = w.payloadConfirmation.map { " (\($0.summary))" } ?? ""
             rows.append(("Payload", hex16(p) + how))
+            if let m = w.payloadMatch {
+                rows.append(("Repository match", String(format: "r = %.3f ≥ τ = %.3f over %d stored payloads",
+                                                         m.correlation, m.threshold, m.comparedPayloads)))
+            }
         } else if let c = w.candidatePayloads, !c.isEmpty {
             rows.append(("Unconfirmed candidates", c.map(hex16).joined(separator: ", ")))
         }

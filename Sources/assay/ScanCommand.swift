@@ -19,6 +19,9 @@ struct ScanCommand: ParsableCommand {
         @Option(help: "Classifier model folder.") var model: String?
         @Flag(name: .customLong("no-classifier"), help: "Skip the classifier lane.") var noClassifier = false
         @Flag(name: .customLong("no-watermark"), help: "Skip the watermark lane.") var noWatermark = false
+        @Flag(name: .customLong("no-repository-match"),
+              help: "Do not match a present watermark's undecoded soft bits against the manifest repository's payloads.")
+        var noRepositoryMatch = false
         @Option(help: "Seconds of video decoded per file.") var seconds: Double = 6
         @Option(name: .shortAndLong, help: "Files verified in parallel.") var jobs = 1
         @Option(help: "Comma-separated extensions to scan.") var ext: String?
@@ -47,6 +50,7 @@ struct ScanCommand: ParsableCommand {
                 watermark: !noWatermark, classifier: !noClassifier, decodeSeconds: seconds, decoderThreads: jobs > 1 ? 1 : 2,
                 thumbnails: 1)
             options.revocationListPaths = crl
+            options.watermarkRepositoryMatch = !noRepositoryMatch
             let verifier = try Verifier(options: options)
             if verbose { for n in verifier.laneNotes { printError("assay scan: \(n)") } }
             return try ScanJob(verifier: verifier, options: .init(jobs: jobs, outputDirectory: out,

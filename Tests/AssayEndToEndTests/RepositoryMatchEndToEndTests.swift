@@ -4,8 +4,8 @@ import Testing
 
 /// Session 9, through the built binary: a labeled clip stripped of its metadata and re-encoded so hard (x264
 /// CRF 27 on the 2 s 640x360 clip) that no decoder reads its payload, although the mark is present, gets its
-/// manifest back by matching against the repository; `--no-repository-match` does not, and a repository without
-/// its manifest never names another one.
+/// manifest back by matching against the repository, in verify and in scan; `--no-repository-match` does not, and a
+/// repository without its manifest never names another one.
 @Suite(.enabled(if: CLIEnvironment.built, "assay binary not built"))
 struct RepositoryMatchEndToEndTests {
     static func verdict(_ r: Subprocess.Result) throws -> (source: String?, payload: String?, how: String?) {
@@ -41,6 +41,20 @@ struct RepositoryMatchEndToEndTests {
             matched = true
             let without = try Self.verdict(try e.run(["verify", stripped, "--no-classifier", "--json", "--no-repository-match"]))
             #expect(without.source != "recoveredByWatermark" && without.payload == nil)
+            // scan matches by default too, and `scan --no-repository-match` does not.
+            let folder = e.path("scan-in\(attempt)")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: stripped, toPath: folder + "/s.mp4")
+            for (flags, recovered) in [([String](), true), (["--no-repository-match"], false)] {
+                let out = e.path("scan-out\(attempt)-\(flags.count)")
+                let s = try e.run(["scan", folder, "--out", out, "-q", "--no-classifier"] + flags)
+                #expect(s.status == 0, "\(s.stderrText)")
+                let line = try String(contentsOfFile: out + "/results.jsonl", encoding: .utf8)
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                let verdict = (object?["report"] as? [String: Any])?["verdict"] as? [String: Any]
+                let source = (verdict?["manifest"] as? [String: Any])?["source"] as? String
+                #expect((source == "recoveredByWatermark") == recovered, "scan \(flags): \(line)")
+            }
             // The same clip against a repository that holds only another clip's manifest of the same key: nothing.
             #expect(try e.run(["repository", "remove", contentID]).status == 0)
             let other = e.path("other.mp4")

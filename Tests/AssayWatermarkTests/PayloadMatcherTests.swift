@@ -35,17 +35,71 @@ struct PayloadMatcherTests {
         #expect(abs(PayloadMatcher.correlation(clean.map { -$0 }, payload: Self.payload) + 1) < 1e-12)
     }
 
-    @Test("the threshold follows the Hoeffding union bound, with a floor of 2^20 payloads")
+    @Test("the threshold is the stricter of the Hoeffding union bound and the code's own, with a floor of 2^20 payloads")
     func thresholdFormula() {
-        let t = PayloadMatcher.threshold(vectors: 1, payloads: 1)
-        #expect(abs(t - (2 * log(Double(1 << 20) / 1e-6) / 172).squareRoot()) < 1e-12)
-        #expect(PayloadMatcher.threshold(vectors: 1, payloads: 10) == t)
-        #expect(PayloadMatcher.threshold(vectors: 4, payloads: 10) > t)
-        #expect(PayloadMatcher.threshold(vectors: 1, payloads: 1 << 24) > t)
-        #expect(PayloadMatcher.threshold(vectors: 1, payloads: 1, rate: 1e-9) > t)
-        // At τ the bound is what was asked for: k · max(N, 2^20) · exp(−172 τ² / 2) = rate.
-        let tau = PayloadMatcher.threshold(vectors: 3, payloads: 5_000_000)
-        #expect(abs(3 * 5e6 * exp(-172 * tau * tau / 2) - 1e-6) < 1e-12)
+        let hoeffding = { (pairs: Double, rate: Double) in (2 * log(pairs / rate) / 172).squareRoot() }
+        // k = 2, N <= 2^20, rate 1e-6: the code's threshold (0.5894, code_distance.py + match_risk.py) is above
+        // Hoeffding's 0.5744, which a codeword at distance 36 (r = 0.5814, tail 1.9e-12 > 1e-6 / 2^21) passes.
+        let t = PayloadMatcher.threshold(vectors: 2, payloads: 10)
+        #expect(abs(t - 0.5894) < 5e-4)
+        #expect(t > hoeffding(2 * Double(1 << 20), 1e-6) && t > 1 - 72.0 / 172)
+        #expect(PayloadMatcher.threshold(vectors: 2, payloads: 1 << 20) == t)
+        #expect(PayloadMatcher.threshold(vectors: 1, payloads: 1) < t)
+        // k = 3: 1e-6 / (3 · 2^20) = 3.2e-13 is below the distance-34 tail (3.7e-13): just above 1 - 68/172.
+        let t3 = PayloadMatcher.threshold(vectors: 3, payloads: 10)
+        #expect(t3 > 1 - 68.0 / 172 && t3 < 1 - 68.0 / 172 + 1e-6)
+        #expect(PayloadMatcher.threshold(vectors: 2, payloads: 1 << 24) > t)
+        // At τ the worst case over the signal strength is the pair probability asked for; just below, it is more.
+        let p = 1e-6 / Double(2 << 20)
+        let worst = { (x: Double) in stride(from: 0.0, through: 1.0, by: 0.001).map {
+            PayloadMatcher.wrongMatchProbability(threshold: x, alpha: $0) }.max()! }
+        #expect(worst(t) <= p * 1.01)
+        #expect(worst(t - 0.002) > p)
+        // A clean codeword (alpha = 1) is exact: the distance distribution's tail.
+        #expect(PayloadMatcher.wrongMatchProbability(threshold: 1 - 72.0 / 172, alpha: 1) > 1.9e-12)
+        #expect(PayloadMatcher.wrongMatchProbability(threshold: (1 - 72.0 / 172).nextUp, alpha: 1) < 3.7e-13)
+        // Smaller rates raise τ; the code's threshold stays above Hoeffding's.
+        let strict = PayloadMatcher.threshold(vectors: 2, payloads: 1, rate: 1e-18)
+        #expect(strict > hoeffding(2 * Double(1 << 20), 1e-18) && strict > 1 - 40.0 / 172)
+    }
+
+    @Test("the code's distance distribution agrees with sampled codeword pairs, and the noisy-codeword model with the encoder")
+    func distanceDistributionMatchesSampling() {
+        // cw(a) xor cw(b) = cw(a xor b) xor cw(0): the distance of a random pair is the weight of cw(d) xor cw(0).
+        let zero = PayloadMatcher.codewordBits(0)
+        var rng = SeededGenerator(seed: 0x5EED_0009)
+        let draws = 2_000_000
+        var count = [Int](repeating: 0, count: 173)
+        for _ in 0..<draws {
+            let c = PayloadMatcher.codewordBits(rng.next())
+            count[(c.0 ^ zero.0).nonzeroBitCount + (c.1 ^ zero.1).nonzeroBitCount + (c.2 ^ zero.2).nonzeroBitCount] += 1
+        }
+        #expect(count[..<20].allSatisfy { $0 == 0 } && stride(from: 21, to: 173, by: 2).allSatisfy { count[$0] == 0 })
+        // Distances <= 56, 58, 60 (about 16, 56, 187 pairs) and the central 80, 86: within 5 standard deviations (+1).
+        let table = PayloadMatcher.codewordDistanceProbability
+        for (distance, cumulative) in [(56, true), (58, true), (60, true), (80, false), (86, false)] {
+            let range = cumulative ? 20...distance : distance...distance
+            let expected = range.filter { $0 % 2 == 0 }.map { table[($0 - 20) / 2] }.reduce(0, +) * Double(draws)
+            let observed = range.map { count[$0] }.reduce(0, +)
+            #expect(abs(Double(observed) - expected) <= 5 * expected.squareRoot() + 1,
+                    "distance \(cumulative ? "<= " : "")\(distance): \(observed) sampled, \(expected) expected")
+        }
+        // The model behind τ, r' = alpha rho + N(0, (1 - alpha^2) / 172), against real noisy codewords and decoys at
+        // alpha = 0.9 and a threshold where it predicts about 100 passes.
+        var noise = SeededGenerator(seed: 0x5EED_0010)
+        let alpha = 0.9, sigma = (1 / (alpha * alpha) - 1).squareRoot()
+        let decoys = Self.decoys(10_000, seed: 0x5EED_0011).map(PayloadMatcher.codewordBits)
+        var passes = 0
+        let t = 0.28
+        for _ in 0..<100 {
+            let payload = noise.next()
+            let soft = Self.noisy(payload, sigma: sigma, rng: &noise)
+            guard let w = PayloadMatcher.Weights(soft) else { continue }
+            for d in decoys where w.correlation(d) >= t { passes += 1 }
+        }
+        let expected = PayloadMatcher.wrongMatchProbability(threshold: t, alpha: alpha) * 1_000_000
+        #expect(expected > 50 && abs(Double(passes) - expected) <= 5 * expected.squareRoot() + 1,
+                "\(passes) decoys passed \(t), model \(expected)")
     }
 
     @Test("a noisy codeword that the decoders miss is found among 5,000 decoys")

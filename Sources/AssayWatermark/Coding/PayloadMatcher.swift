@@ -12,8 +12,13 @@ import Foundation
 /// *Why τ bounds a wrong match.* A stored ID that is not the clip's (content IDs are random) has a codeword that is
 /// random and independent of `s`. Were its 172 bits independent, Hoeffding's inequality would give
 /// `P(r ≥ t) ≤ exp(−172 t² / 2)` for every `s`; a union over the `k · N` pairs tested bounds the wrong-match rate
-/// by `rate`. The code's bits are pairwise independent (the variance is exact) but not independent, so the tail
-/// is measured against this bound (`wm-bench match-null`), not assumed. `N` is counted as at least
+/// by `rate`. The code's bits are pairwise independent but not independent: two codewords are close more often
+/// than two random strings (the exact distance distribution, ``codewordDistanceProbability``, exceeds the Hoeffding
+/// bound for correlations above about 0.53), and a stored payload whose codeword is close to the clip's gains from
+/// the clip's signal. So `τ` is also at least the threshold at which, for soft bits that are the clip's codeword
+/// plus white Gaussian noise of any strength (none included), another payload passes with probability at most
+/// `rate / (k · N)` (``codewordThreshold(pairProbability:)``; `docs/watermark.md`, "Session 9":
+/// `Benchmarks/watermark/code_distance.py`, `match_risk.py`). `N` is counted as at least
 /// ``assumedMinimumPayloads``, so the guarantee does not weaken for a small repository.
 public enum PayloadMatcher {
     /// The stored payload that matched and how strongly.
@@ -36,12 +41,68 @@ public enum PayloadMatcher {
     /// The default bound on a wrong match per present clip (the lane's false-positive rate).
     public static let defaultRate = 1e-6
 
-    /// `τ = √(2 · ln(k · max(N, 2²⁰) / rate) / 172)`: the correlation a random codeword reaches with probability
-    /// at most `rate / (k · max(N, 2²⁰))` under the independent-bits bound.
+    /// `τ`: the larger of `√(2 · ln(k · max(N, 2²⁰) / rate) / 172)` (a random codeword reaches it with probability
+    /// at most `p = rate / (k · max(N, 2²⁰))` under the independent-bits bound) and the code's own threshold for `p`
+    /// (``codewordThreshold(pairProbability:)``), which is the larger at every rate.
     public static func threshold(vectors: Int, payloads: Int, rate: Double = defaultRate) -> Double {
         let pairs = Double(max(1, vectors)) * Double(max(payloads, assumedMinimumPayloads))
         let r = min(max(rate, .leastNormalMagnitude), 1)
-        return (2 * log(pairs / r) / Double(PayloadCodec.codedBits)).squareRoot()
+        let hoeffding = (2 * log(pairs / r) / Double(PayloadCodec.codedBits)).squareRoot()
+        return max(hoeffding, codewordThreshold(pairProbability: r / pairs))
+    }
+
+    /// `codewordDistanceProbability[j]` is the probability that the codewords of two independent uniform payloads
+    /// are at Hamming distance `20 + 2j` (j = 0...33: distances 20...86; the code has only even distances and none
+    /// below 20). Exact: the code is affine, so the distance is the weight of the linear code's codeword of a uniform
+    /// 64-bit difference, whose distribution `Benchmarks/watermark/code_distance.py` computes over the trellis (64
+    /// convolutional × 65,536 CRC states); 10⁹ sampled pairs reproduce it (`wm-bench match-null`), and a test samples
+    /// it. The rest of the mass (distances 88...172, correlation below 0) is counted as if at distance 88.
+    static let codewordDistanceProbability: [Double] = [
+        3.252607e-18, 1.165517e-17, 4.082021e-17, 3.779529e-16, 1.904076e-15, 1.067137e-14,
+        5.678493e-14, 2.996659e-13, 1.567991e-12, 8.074156e-12, 4.102450e-11, 2.046665e-10,
+        9.979011e-10, 4.732313e-09, 2.168309e-08, 9.529316e-08, 3.986384e-07, 1.575699e-06,
+        5.845867e-06, 2.024111e-05, 6.510325e-05, 1.937955e-04, 5.323553e-04, 1.346498e-03,
+        3.130453e-03, 6.680766e-03, 1.307404e-02, 2.344223e-02, 3.848623e-02, 5.782162e-02,
+        7.946000e-02, 9.983786e-02, 1.146448e-01, 1.202677e-01,
+    ]
+
+    /// The probability that a stored payload which is not the clip's reaches `r ≥ t`, for soft bits that are the
+    /// clip's codeword plus white Gaussian noise, with `alpha` the correlation of the clip's own codeword
+    /// (`alpha = 1`: the clean codeword, exactly; below 1: `r ≈ alpha · ρ + N(0, (1 − alpha²) / 172)` with `ρ` the
+    /// two codewords' correlation, averaged over the code's distance distribution).
+    static func wrongMatchProbability(threshold t: Double, alpha: Double) -> Double {
+        let n = Double(PayloadCodec.codedBits)
+        let rest = max(0, 1 - codewordDistanceProbability.reduce(0, +))
+        let sigma = ((1 - min(alpha, 1) * min(alpha, 1)) / n).squareRoot()
+        var total = 0.0
+        for j in 0...codewordDistanceProbability.count {
+            let probability = j < codewordDistanceProbability.count ? codewordDistanceProbability[j] : rest
+            let rho = 1 - Double(2 * (20 + 2 * j)) / n
+            if alpha >= 1 {
+                if rho >= t { total += probability }
+            } else {
+                total += probability * 0.5 * erfc((t - alpha * rho) / (sigma * 2.0.squareRoot()))
+            }
+        }
+        return total
+    }
+
+    /// The code's threshold for a per-pair probability `p`: the smallest `t` at which
+    /// ``wrongMatchProbability(threshold:alpha:)`` is at most `p` for every signal strength `alpha` in 0...1 (a grid
+    /// of 0.01 to 0.98, then 0.001 to 1; the worst case is a nearly clean codeword, alpha about 0.99). For a clean
+    /// codeword it is exact; with noise it rests on the Gaussian model. Bisection to 1e-9; about 120 × 35 × 30
+    /// error-function evaluations.
+    static func codewordThreshold(pairProbability p: Double) -> Double {
+        var alphas = [Double]()
+        for i in 0..<98 { alphas.append(Double(i) * 0.01) }
+        for i in 0...20 { alphas.append(0.98 + Double(i) * 0.001) }
+        func worst(_ t: Double) -> Double { alphas.map { wrongMatchProbability(threshold: t, alpha: $0) }.max()! }
+        var low = 0.0, high = 1.0
+        while high - low > 1e-9 {
+            let mid = (low + high) / 2
+            if worst(mid) > p { low = mid } else { high = mid }
+        }
+        return high
     }
 
     /// A codeword as 172 bits: coded bit `i` is bit `i % 64` of word `i / 64` (1 = coded bit 1).

@@ -71,8 +71,7 @@ struct PayloadMatcherTests {
         let draws = 2_000_000
         var count = [Int](repeating: 0, count: 173)
         for _ in 0..<draws {
-            let c = PayloadMatcher.codewordBits(rng.next())
-            count[(c.0 ^ zero.0).nonzeroBitCount + (c.1 ^ zero.1).nonzeroBitCount + (c.2 ^ zero.2).nonzeroBitCount] += 1
+            count[PayloadMatcher.distance(PayloadMatcher.codewordBits(rng.next()), zero)] += 1
         }
         #expect(count[..<20].allSatisfy { $0 == 0 } && stride(from: 21, to: 173, by: 2).allSatisfy { count[$0] == 0 })
         // Distances <= 56, 58, 60 (about 16, 56, 187 pairs) and the central 80, 86: within 5 standard deviations (+1).

@@ -38,8 +38,7 @@ func matchNull(files: [String], pairs: Int, ids: Int, key: WatermarkKey) throws 
     let thresholds = grid.map { Int(((1 - $0) * n / 2).rounded(.down)) }  // r >= x  <=>  distance <= (1 - x) 172 / 2
     var t0 = cpuTime()
     for _ in 0..<pairs {
-        let c = PayloadMatcher.codewordBits(rng.next())
-        let d = (c.0 ^ zero.0).nonzeroBitCount + (c.1 ^ zero.1).nonzeroBitCount + (c.2 ^ zero.2).nonzeroBitCount
+        let d = PayloadMatcher.distance(PayloadMatcher.codewordBits(rng.next()), zero)
         for (i, t) in thresholds.enumerated() where d <= t { pairCounts[i] += 1 }
     }
     FileHandle.standardError.write("codeword pairs: \(pairs) in \(String(format: "%.1f", cpuTime() - t0)) s CPU\n".data(using: .utf8)!)

@@ -72,31 +72,38 @@ public enum PayloadMatcher {
     /// two codewords' correlation, averaged over the code's distance distribution).
     static func wrongMatchProbability(threshold t: Double, alpha: Double) -> Double {
         let n = Double(PayloadCodec.codedBits)
-        let rest = max(0, 1 - codewordDistanceProbability.reduce(0, +))
-        let sigma = ((1 - min(alpha, 1) * min(alpha, 1)) / n).squareRoot()
+        let a = min(alpha, 1)
+        let scale = ((1 - a * a) / n * 2).squareRoot()  // σ√2 of the Gaussian term
         var total = 0.0
-        for j in 0...codewordDistanceProbability.count {
-            let probability = j < codewordDistanceProbability.count ? codewordDistanceProbability[j] : rest
+        for (j, probability) in (codewordDistanceProbability + [remainingDistanceProbability]).enumerated() {
             let rho = 1 - Double(2 * (20 + 2 * j)) / n
-            if alpha >= 1 {
+            if a >= 1 {
                 if rho >= t { total += probability }
             } else {
-                total += probability * 0.5 * erfc((t - alpha * rho) / (sigma * 2.0.squareRoot()))
+                total += probability * 0.5 * erfc((t - a * rho) / scale)
             }
         }
         return total
     }
 
+    /// The mass of distances 88...172, beyond ``codewordDistanceProbability``.
+    static let remainingDistanceProbability = max(0, 1 - codewordDistanceProbability.reduce(0, +))
+
+    /// The signal strengths ``codewordThreshold(pairProbability:)`` takes the worst case over: 0...0.97 by 0.01,
+    /// then 0.98...1 by 0.001.
+    static let signalGrid: [Double] = {
+        let coarse: [Double] = (0..<98).map { Double($0) * 0.01 }
+        let fine: [Double] = (0...20).map { 0.98 + Double($0) * 0.001 }
+        return coarse + fine
+    }()
+
     /// The code's threshold for a per-pair probability `p`: the smallest `t` at which
-    /// ``wrongMatchProbability(threshold:alpha:)`` is at most `p` for every signal strength `alpha` in 0...1 (a grid
-    /// of 0.01 to 0.98, then 0.001 to 1; the worst case is a nearly clean codeword, alpha about 0.99). For a clean
+    /// ``wrongMatchProbability(threshold:alpha:)`` is at most `p` for every signal strength `alpha` in 0...1
+    /// (``signalGrid``; the worst case is a nearly clean codeword, alpha about 0.99). For a clean
     /// codeword it is exact; with noise it rests on the Gaussian model. Bisection to 1e-9; about 120 × 35 × 30
     /// error-function evaluations.
     static func codewordThreshold(pairProbability p: Double) -> Double {
-        var alphas = [Double]()
-        for i in 0..<98 { alphas.append(Double(i) * 0.01) }
-        for i in 0...20 { alphas.append(0.98 + Double(i) * 0.001) }
-        func worst(_ t: Double) -> Double { alphas.map { wrongMatchProbability(threshold: t, alpha: $0) }.max()! }
+        func worst(_ t: Double) -> Double { signalGrid.map { wrongMatchProbability(threshold: t, alpha: $0) }.max()! }
         var low = 0.0, high = 1.0
         while high - low > 1e-9 {
             let mid = (low + high) / 2
@@ -107,6 +114,11 @@ public enum PayloadMatcher {
 
     /// A codeword as 172 bits: coded bit `i` is bit `i % 64` of word `i / 64` (1 = coded bit 1).
     public typealias CodewordBits = (UInt64, UInt64, UInt64)
+
+    /// The Hamming distance between two codewords (a clean codeword's correlation with another is `1 − 2d/172`).
+    public static func distance(_ a: CodewordBits, _ b: CodewordBits) -> Int {
+        (a.0 ^ b.0).nonzeroBitCount + (a.1 ^ b.1).nonzeroBitCount + (a.2 ^ b.2).nonzeroBitCount
+    }
 
     /// The codeword of `payload`: the same bits as ``PayloadCodec/encode(_:)``, without allocating (a byte at a
     /// time through two tables: about 20 times faster than the bit loop, which matters for a large repository).

@@ -116,7 +116,9 @@ def task(args):
     stats = {C.ROWS[i]["name"]: statistics(lm, net, std, C.ROWS[i]) for i in score_idx}
     log(f"{tag}: lr {T.hyper_name(hyper)}, cnn {steps} steps, std {std} ({time.time() - t0:.0f}s)")
     return tag, dict(hyper=T.hyper_name(hyper), steps=steps, inner=inner, std=std, stats=stats,
-                     lr=lm if keep else None, state=state if keep else None)
+                     lr=(dict(mean=lm.mean.tolist(), scale=lm.scale.tolist(), weights=lm.lr.coef_[0].tolist(),
+                              bias=float(lm.lr.intercept_[0])) if keep else None),   # plain values: picklable
+                     state=state if keep else None)
 
 
 def setup():
@@ -247,8 +249,8 @@ def evaluate(results, base, cgi, gens, t0):
     lm, net = final["lr"], C.net_of(final["state"])
     logistic = dict(schema=1, modelID=MODEL_ID + "/logistic", kind="logistic-regression",
                     featureSetVersion=T.FEATURE_SET, featureNames=T.FEATURE_NAMES,
-                    mean=[round(float(v), 8) for v in lm.mean], scale=[round(float(v), 8) for v in lm.scale],
-                    weights=[round(float(v), 8) for v in lm.lr.coef_[0]], bias=round(float(lm.lr.intercept_[0]), 8))
+                    mean=[round(float(v), 8) for v in lm["mean"]], scale=[round(float(v), 8) for v in lm["scale"]],
+                    weights=[round(float(v), 8) for v in lm["weights"]], bias=round(float(lm["bias"]), 8))
     model = dict(schema=1, modelID=MODEL_ID, kind="fusion", inputVersion=INPUT_VERSION,
                  combination="sum-of-standardised-segment-scores",
                  parts=[dict(file="logistic.json", center=final["std"]["lr"][0], scale=final["std"]["lr"][1]),

@@ -46,6 +46,15 @@ struct ModelLoadingTests {
         #expect(error?.location?.path?.hasSuffix("model.json") == true)
     }
 
+    @Test("the committed assay-npr-fused-1 (lr-2 + cnn-1 sum, evaluated and not shipped) is refused by this runtime")
+    func refusesCommittedFusion() throws {
+        #expect(ArtifactClassifier.defaultModelID != "assay-npr-fused-1")
+        let error = Self.refusalOfCommittedModel("assay-npr-fused-1")
+        // Its kind ('fusion') has no runtime: the rule that would have written one failed (RESULTS.md).
+        #expect(error?.code == .unsupportedModelKind)
+        #expect(error?.reason.contains("fusion") == true)
+    }
+
     @Test("a calibration for another feature-set version is refused")
     func refusesWrongCalibrationVersion() throws {
         let dir = try ModelFolder.make(calibration: ModelFolder.calibrationJSON(version: "assay-fs-9"))

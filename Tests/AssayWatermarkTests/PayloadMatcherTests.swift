@@ -35,6 +35,18 @@ struct PayloadMatcherTests {
         #expect(abs(PayloadMatcher.correlation(clean.map { -$0 }, payload: Self.payload) + 1) < 1e-12)
     }
 
+    @Test("the memoised threshold equals the computed one, for repeated and new keys")
+    func thresholdMemo() {
+        for (k, n, rate) in [(2, 10, 1e-6), (2, 10, 1e-6), (3, 1 << 22, 1e-6), (1, 5, 1e-3), (2, 10, 1e-6)] {
+            let key = PayloadMatcher.ThresholdKey(vectors: k, payloads: max(n, 1 << 20), rate: rate)
+            #expect(PayloadMatcher.threshold(vectors: k, payloads: n, rate: rate)
+                == PayloadMatcher.computeThreshold(key))
+        }
+        // N below the 2^20 floor shares the floor's entry; a different rate does not.
+        #expect(PayloadMatcher.threshold(vectors: 2, payloads: 7) == PayloadMatcher.threshold(vectors: 2, payloads: 1 << 20))
+        #expect(PayloadMatcher.threshold(vectors: 2, payloads: 7, rate: 1e-3) < PayloadMatcher.threshold(vectors: 2, payloads: 7))
+    }
+
     @Test("the threshold is the stricter of the Hoeffding union bound and the code's own, with a floor of 2^20 payloads")
     func thresholdFormula() {
         let hoeffding = { (pairs: Double, rate: Double) in (2 * log(pairs / rate) / 172).squareRoot() }
@@ -161,7 +173,7 @@ struct PayloadMatcherTests {
         #expect(!soft.isEmpty)
         let ev = ListConfirmationTests.evidence([ListConfirmationTests.window(soft, index: 0)])
         #expect(ev.present && ev.payload == nil)
-        let vectors = try? #require(ev.payloadSoftBits)
+        let vectors = ev.payloadSoftBits
         #expect(vectors?.isEmpty == false)
         let match = PayloadMatcher.bestMatch(soft: vectors ?? [],
                                              payloads: Self.decoys(2_000, seed: 5) + [ListConfirmationTests.payload])

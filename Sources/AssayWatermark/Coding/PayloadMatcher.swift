@@ -44,9 +44,44 @@ public enum PayloadMatcher {
     /// `τ`: the larger of `√(2 · ln(k · max(N, 2²⁰) / rate) / 172)` (a random codeword reaches it with probability
     /// at most `p = rate / (k · max(N, 2²⁰))` under the independent-bits bound) and the code's own threshold for `p`
     /// (``codewordThreshold(pairProbability:)``), which is the larger at every rate.
+    ///
+    /// Memoised per (k, max(N, 2²⁰), rate): the bisection behind the code's threshold costs about 6 ms, and a scan
+    /// asks for the same few values for every present clip without a payload.
     public static func threshold(vectors: Int, payloads: Int, rate: Double = defaultRate) -> Double {
-        let pairs = Double(max(1, vectors)) * Double(max(payloads, assumedMinimumPayloads))
-        let r = min(max(rate, .leastNormalMagnitude), 1)
+        let key = ThresholdKey(vectors: max(1, vectors), payloads: max(payloads, assumedMinimumPayloads), rate: rate)
+        if let tau = thresholdCache.value(for: key) { return tau }
+        let tau = computeThreshold(key)
+        thresholdCache.store(tau, for: key)
+        return tau
+    }
+
+    struct ThresholdKey: Hashable {
+        var vectors: Int
+        var payloads: Int
+        var rate: Double
+    }
+
+    /// A small locked dictionary (NSLock: `Mutex` needs macOS 15, the package supports 14).
+    final class ThresholdCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [ThresholdKey: Double] = [:]
+
+        func value(for key: ThresholdKey) -> Double? { lock.withLock { values[key] } }
+
+        func store(_ tau: Double, for key: ThresholdKey) {
+            lock.withLock {
+                if values.count >= 4096 { values.removeAll() }   // bounded: no caller grows it without limit
+                values[key] = tau
+            }
+        }
+    }
+
+    static let thresholdCache = ThresholdCache()
+
+    /// `threshold(vectors:payloads:rate:)` without the memo.
+    static func computeThreshold(_ key: ThresholdKey) -> Double {
+        let pairs = Double(key.vectors) * Double(key.payloads)
+        let r = min(max(key.rate, .leastNormalMagnitude), 1)
         let hoeffding = (2 * log(pairs / r) / Double(PayloadCodec.codedBits)).squareRoot()
         return max(hoeffding, codewordThreshold(pairProbability: r / pairs))
     }

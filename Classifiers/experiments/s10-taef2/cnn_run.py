@@ -5,14 +5,15 @@ real-labelled clips against its TAEF2 clips. Needs cnn-1's data/tiles-lr2.pkl an
 (`prep.py lr2`, `prep.py taef2`). Writes cnn_results.json.
   .venv/bin/python Classifiers/experiments/s10-taef2/cnn_run.py"""
 import importlib.util, json, multiprocessing as mp, os
-import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 spec = importlib.util.spec_from_file_location("cnn1_train", os.path.join(ROOT, "Classifiers", "assay-npr-cnn-1", "train.py"))
 C = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(C)
-T = C.T
+spec = importlib.util.spec_from_file_location("s10_run", os.path.join(HERE, "run.py"))
+S = importlib.util.module_from_spec(spec)     # the lr-2 side's summary and writer
+spec.loader.exec_module(S)
 
 
 def task(args):
@@ -42,27 +43,10 @@ def main():
             if r == run:
                 oof.update(stats)
                 steps[k] = st
-        real = [R[i] for i in base if R[i]["label"] == 0 and oof[R[i]["name"]][0] is not None]
-        null = [(r["source"], oof[r["name"]][0]) for r in real]
-        pos = [(R[i]["source"], oof[R[i]["name"]][0]) for i in held if oof[R[i]["name"]][0] is not None]
-
-        def loso_p(r):
-            return T.pvalue(oof[r["name"]][0], [s for src, s in null if src != r["source"]])
-
-        flagged = lambda rows: sum(1 for r in rows if oof[r["name"]][0] is not None and loso_p(r) <= 0.01)
-        nv, pv = [s for _, s in null], [s for _, s in pos]
-        out[run] = dict(steps=steps, taef2_scored=len(pv), taef2_clips=len(held), auc=round(T.auc(nv, pv), 4),
-                        auc_ci95_source_bootstrap=T.cluster_bootstrap(null, pos, T.auc, 7),
-                        tpr_at_fpr_1pct=round(T.tpr_at_fpr(nv, pv, 0.01), 4),
-                        taef2_flagged=flagged([R[i] for i in held]),
-                        controls_flagged=flagged([R[i] for i in base if R[i]["variant"] in T.CONTROLS]),
-                        real_flagged=flagged([R[i] for i in base if R[i]["variant"] in ("real", "real_extra")]))
+        res, _ = S.summary(oof, [R[i] for i in base], [R[i] for i in held])
+        out[run] = dict(steps=steps, **res)
         print(run, json.dumps(out[run]), flush=True)
-    with open(os.path.join(HERE, "cnn_results.json.tmp"), "w") as fh:
-        json.dump(out, fh, indent=1)
-        fh.write("\n")
-    os.replace(os.path.join(HERE, "cnn_results.json.tmp"), os.path.join(HERE, "cnn_results.json"))
-
+    S.write_json("cnn_results.json", out)
 
 if __name__ == "__main__":
     main()

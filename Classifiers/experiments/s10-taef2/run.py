@@ -51,6 +51,35 @@ def taef2_rows():
     return rows
 
 
+def summary(oof, base, taef2):
+    """TAEF2 against the real-labelled base clips from out-of-fold statistics `oof` (name -> (statistic, reason)):
+    AUC with a source-bootstrap interval, TPR at 1 % FPR, and clips flagged at ALPHA (p against the cross-fitted null
+    without the clip's own source, as lr-2). Returns the summary and the null's values. cnn_run.py uses it too."""
+    null = [(r["source"], oof[r["name"]][0]) for r in base if r["label"] == 0 and oof[r["name"]][0] is not None]
+    pos = [(r["source"], oof[r["name"]][0]) for r in taef2 if oof[r["name"]][0] is not None]
+
+    def flagged(rows):
+        return sum(1 for r in rows if oof[r["name"]][0] is not None
+                   and T.pvalue(oof[r["name"]][0], [s for src, s in null if src != r["source"]]) <= ALPHA)
+
+    nv, pv = [s for _, s in null], [s for _, s in pos]
+    ctrl = [r for r in base if r["variant"] in T.CONTROLS]
+    return dict(taef2_scored=len(pv), taef2_clips=len(taef2), auc=round(T.auc(nv, pv), 4),
+                auc_ci95_source_bootstrap=T.cluster_bootstrap(null, pos, T.auc, 7),
+                tpr_at_fpr_1pct=round(T.tpr_at_fpr(nv, pv, 0.01), 4), taef2_flagged=flagged(taef2),
+                controls_flagged=flagged(ctrl), controls=len(ctrl),
+                real_flagged=flagged([r for r in base if r["variant"] in ("real", "real_extra")])), nv
+
+
+def write_json(name, obj):
+    """Writes obj to HERE/name through a temporary file and a rename."""
+    tmp = os.path.join(HERE, name + ".tmp")
+    with open(tmp, "w") as fh:
+        json.dump(obj, fh, indent=1)
+        fh.write("\n")
+    os.replace(tmp, os.path.join(HERE, name))
+
+
 def run(name, base, taef2, train_filter, hyper=None):
     """Cross-fitted statistics of every real-labelled base clip and TAEF2 clip, training on train_filter(rows)."""
     pool = train_filter(base + taef2)
@@ -67,25 +96,11 @@ def run(name, base, taef2, train_filter, hyper=None):
         for r in base + taef2:
             if r["fold"] == k:
                 oof[r["name"]] = T.clip_statistic(m, r, msz)
-    real = [r for r in base if r["label"] == 0 and oof[r["name"]][0] is not None]
-    null = [(r["source"], oof[r["name"]][0]) for r in real]
-    pos = [(r["source"], oof[r["name"]][0]) for r in taef2 if oof[r["name"]][0] is not None]
-
-    def loso_p(r):
-        return T.pvalue(oof[r["name"]][0], [s for src, s in null if src != r["source"]])
-
-    nv, pv = [s for _, s in null], [s for _, s in pos]
-    flagged = lambda rows: sum(1 for r in rows if oof[r["name"]][0] is not None and loso_p(r) <= ALPHA)
-    ctrl = [r for r in base if r["variant"] in T.CONTROLS]
+    res, null_values = summary(oof, base, taef2)
     gens = sorted({r["variant"] for r in base if r["label"] == 1})
-    other = {g: round(T.auc(nv, [oof[r["name"]][0] for r in base if r["variant"] == g
-                                 and oof[r["name"]][0] is not None]), 4) for g in gens}
-    res = dict(hyper=chosen, ood_bound=round(msz, 3), taef2_scored=len(pv), taef2_clips=len(taef2),
-               auc=round(T.auc(nv, pv), 4), auc_ci95_source_bootstrap=T.cluster_bootstrap(null, pos, T.auc, 7),
-               tpr_at_fpr_1pct=round(T.tpr_at_fpr(nv, pv, 0.01), 4),
-               taef2_flagged=flagged(taef2), controls_flagged=flagged(ctrl), controls=len(ctrl),
-               real_flagged=flagged([r for r in base if r["variant"] in ("real", "real_extra")]),
-               in_distribution_auc_other_generators=other)
+    other = {g: round(T.auc(null_values, [oof[r["name"]][0] for r in base if r["variant"] == g
+                                          and oof[r["name"]][0] is not None]), 4) for g in gens}
+    res = dict(hyper=chosen, ood_bound=round(msz, 3), **res, in_distribution_auc_other_generators=other)
     print(name, json.dumps(res), flush=True)
     return res
 
@@ -102,10 +117,7 @@ def main():
     out["B_seen"] = run("B", base, taef2, lambda rs: rs)
     out["C_alone"] = run("C", base, taef2, lambda rs: [r for r in rs if r["label"] == 0 or r["variant"] == "taef2"],
                          hyper=("l1", 0.03, "generator"))
-    with open(os.path.join(HERE, "results.json.tmp"), "w") as fh:
-        json.dump(out, fh, indent=1)
-        fh.write("\n")
-    os.replace(os.path.join(HERE, "results.json.tmp"), os.path.join(HERE, "results.json"))
+    write_json("results.json", out)
 
 
 if __name__ == "__main__":

@@ -96,4 +96,23 @@ import Testing
         #expect(text.contains(#""decision":"inconclusive""#))
         #expect(text.contains(#""state":"Trusted""#))
     }
+
+    @Test("watermark evidence equals its JSON round trip even while it carries soft bits (not serialised)")
+    func softBitsAreNotPartOfEquality() throws {
+        var e = WatermarkEvidence(present: true, pValue: 1e-9, threshold: 1e-6, candidatePayloads: [7])
+        let plain = e
+        e.payloadSoftBits = [[0.5, -0.25]]
+        #expect(e == plain)
+        #expect(e.hashValue == plain.hashValue)
+        let back = try JSONDecoder().decode(WatermarkEvidence.self, from: try JSONEncoder().encode(e))
+        #expect(back == e)
+        #expect(back.payloadSoftBits == nil)
+        // Fields a report carries still count.
+        var other = e
+        other.candidatePayloads = [8]
+        #expect(other != e)
+        other = e
+        other.pValue = 2e-9
+        #expect(other != e)
+    }
 }

@@ -152,6 +152,28 @@ public struct WatermarkEvidence: Sendable, Hashable, Codable {
         try c.encodeIfPresent(payloadMatch, forKey: .payloadMatch)
     }
 
+    /// Equality over what a report carries: ``payloadSoftBits`` (working data, not serialised) is left out, so
+    /// evidence equals its own JSON round trip.
+    public static func == (a: Self, b: Self) -> Bool {
+        a.present == b.present && a.pValue == b.pValue && a.threshold == b.threshold && a.payload == b.payload
+            && a.segments == b.segments && a.keyFingerprint == b.keyFingerprint
+            && a.candidatePayloads == b.candidatePayloads && a.payloadConfirmation == b.payloadConfirmation
+            && a.payloadMatch == b.payloadMatch
+    }
+
+    /// Hashes what ``==`` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(present)
+        hasher.combine(pValue)
+        hasher.combine(threshold)
+        hasher.combine(payload)
+        hasher.combine(segments)
+        hasher.combine(keyFingerprint)
+        hasher.combine(candidatePayloads)
+        hasher.combine(payloadConfirmation)
+        hasher.combine(payloadMatch)
+    }
+
     /// Takes `candidate`, one of ``candidatePayloads``, as the payload because `confirmation` vouches for it.
     public mutating func confirm(candidate: UInt64, by confirmation: PayloadConfirmation) {
         payload = candidate

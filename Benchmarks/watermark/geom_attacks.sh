@@ -3,11 +3,12 @@
 # followed by hflip, made from the v1 marked files (x264 CRF 18 like the other non-codec attacks), then detected.
 # usage: geom_attacks.sh make [CLIP...]            -> Benchmarks/out/s5geom/<clip>/attacks/<attack>.mp4
 #        geom_attacks.sh detect RESULTS [CLIP...]  -> one redetect-style JSON line per file appended to RESULTS
+# SRC: directory of <clip>/marked.mp4 (default ../out/v1); OUT: where the attacks go (default ../out/s5geom).
 # WM_BENCH picks the detector binary (default: release wm-bench); DETECT_ARGS adds wm-bench detect options.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-SRC="$HERE/../out/v1"
-OUT="$HERE/../out/s5geom"
+SRC="${SRC:-$HERE/../out/v1}"
+OUT="${OUT:-$HERE/../out/s5geom}"
 B="${WM_BENCH:-$HERE/../../.build/release/wm-bench}"
 ATTACKS=(zoomout80 zoomout60 rotate6 crop10_rescale_hflip)
 mode=$1; shift

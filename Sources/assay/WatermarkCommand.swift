@@ -56,6 +56,9 @@ struct WatermarkCommand: ParsableCommand {
               help: "Also search zoom-outs, rotations to about 10 degrees and flipped crops (the default).")
         var extendedSearch = true
         @Flag(inversion: .prefixedNo,
+              help: "With the extended search, also search crops to 2.5x rescaled back (the default).")
+        var largeCropSearch = true
+        @Flag(inversion: .prefixedNo,
               help: "Divide the residual by its local RMS before reading the mark (the default).")
         var normalization = true
         @Flag(help: "Print JSON.") var json = false
@@ -71,6 +74,7 @@ struct WatermarkCommand: ParsableCommand {
                                             decodeSeconds: seconds)
                 options.watermarkStopsWhenSettled = !allWindows
                 options.watermarkExtendedGeometrySearch = extendedSearch
+                options.watermarkLargeCropSearch = largeCropSearch
                 options.watermarkResidualNormalization = normalization
                 let v = try Verifier(options: options)
                 e = try v.detectWatermark(path: file)

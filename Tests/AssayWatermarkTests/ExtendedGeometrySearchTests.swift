@@ -13,9 +13,12 @@ import Testing
 struct ExtendedGeometrySearchTests {
     typealias Base = GeometrySearchTests
 
-    static func detect(_ frames: [Frame], extended: Bool, normalized: Bool = true) throws -> WatermarkAnalysis {
+    static func detect(_ frames: [Frame], extended: Bool, normalized: Bool = true, largeCrops: Bool = true) throws
+        -> WatermarkAnalysis
+    {
         var configuration = WatermarkAnalyzer.Configuration(geometrySearch: true)
         configuration.extendedGeometrySearch = extended
+        configuration.largeCropSearch = largeCrops
         configuration.residualNormalization = normalized
         var analyzer = try WatermarkAnalyzer(configuration: configuration)
         for frame in frames { try analyzer.add(frame) }
@@ -47,11 +50,17 @@ struct ExtendedGeometrySearchTests {
         #expect(session4.evidence(key: Base.key).payload == nil)
 
         let analysis = try Self.detect(attacked, extended: true)
-        // Session 4's region keeps its candidates exactly: the extension only adds its own after them.
+        // Session 4's region keeps its candidates exactly: the extension only adds its own after them; and the
+        // large-crop region (session 11) adds its own after sessions 5-6's.
         let session4Normalized = try Self.detect(attacked, extended: false)
-        #expect(analysis.searchCandidates.count == 7)
+        let session6 = try Self.detect(attacked, extended: true, largeCrops: false)
+        #expect(analysis.searchCandidates.count == 9)
+        #expect(session6.searchCandidates.count == 7)
         #expect(session4Normalized.searchCandidates.count == 3)
         for (a, b) in zip(analysis.searchCandidates, session4Normalized.searchCandidates) {
+            #expect(a.scale == b.scale && a.degrees == b.degrees && a.score == b.score)
+        }
+        for (a, b) in zip(analysis.searchCandidates, session6.searchCandidates) {
             #expect(a.scale == b.scale && a.degrees == b.degrees && a.score == b.score)
         }
         let found = analysis.evidence(key: Base.key)
@@ -86,17 +95,61 @@ struct ExtendedGeometrySearchTests {
         // The default pays for the extension's slots even before the pooled test runs.
         let analyzer = try WatermarkAnalyzer()
         #expect(analyzer.closedWindows().pooledSlots == PooledAnalysis.extendedSlotCount)
+        #expect(WatermarkAnalyzer.Configuration().largeCropSearch)
     }
 
-    @Test("the extended search pays for 16 pooled slots: threshold z 7.56 for a 6 s clip (3 windows) at 1e-6")
+    @Test("the extended search pays for 20 pooled slots (16 without large crops): threshold z 7.58 for a 6 s clip")
     func bonferroniFactorCountsMirroredTwins() {
         #expect(PooledAnalysis.slots(extended: false) == 5)
-        // Grid, native, and 3 + 2 + 2 candidates, each read plain and mirrored.
-        #expect(PooledAnalysis.slots(extended: true) == 16)
-        #expect(KeyScorer.clipHypotheses(windows: 3, pooledSlots: 16) == 65_536 * 40)
-        let z = (2 * log(65_536 * 40 / 1e-6)).squareRoot()
-        #expect(abs(z - 7.56) < 0.01)
-        #expect(WatermarkDetector.pValue(z: z - 0.01, hypotheses: KeyScorer.clipHypotheses(windows: 3, pooledSlots: 16))
+        #expect(PooledAnalysis.slots(extended: false, largeCrops: false) == 5)
+        // Grid, native, and 3 + 2 + 2 (+ 2 large crops) candidates, each read plain and mirrored.
+        #expect(PooledAnalysis.slots(extended: true, largeCrops: false) == 16)
+        #expect(PooledAnalysis.slots(extended: true) == 20)
+        #expect(KeyScorer.clipHypotheses(windows: 3, pooledSlots: 20) == 65_536 * 44)
+        let z = (2 * log(65_536 * 44 / 1e-6)).squareRoot()
+        #expect(abs(z - 7.575) < 0.005)
+        #expect(WatermarkDetector.pValue(z: z - 0.01, hypotheses: KeyScorer.clipHypotheses(windows: 3, pooledSlots: 20))
             > 1e-6)
+        let analyzer = try? WatermarkAnalyzer(configuration: {
+            var c = WatermarkAnalyzer.Configuration()
+            c.largeCropSearch = false
+            return c
+        }())
+        #expect(analyzer?.closedWindows().pooledSlots == 16)
+    }
+
+    @Test("crop to 60 % of each side, rescaled back (1.67x): the pooled test reads the payload under a large-crop candidate",
+          .enabled(if: Base.ffmpeg != nil))
+    func largeCropIsReadUnderLargeCropCandidate() throws {
+        let (original, marked) = try Base.clips.get()
+        let dir = try TemporaryDirectory()
+        let filter = "crop=768:432,scale=1280:720:flags=bicubic"
+        let url = dir.path("crop60r.mp4")
+        try Base.encode(marked, filter: filter, to: url)
+        let attacked = try Base.decode(url, seconds: 2)
+        let threshold = (2 * log(KeyScorer.clipHypotheses(windows: 1, pooledSlots: 20) / 1e-6)).squareRoot()
+        // Without the region (sessions 6-10) no pooled slot reads the mark: the window lattice may still find the
+        // tile on this content, so only the pooled test is compared.
+        let without = try Self.detect(attacked, extended: true, largeCrops: false)
+        let pooledWithout = try #require(without.pooledDiagnostics(key: Base.key))
+        #expect(pooledWithout.z < threshold)
+        let with = try Self.detect(attacked, extended: true)
+        let candidates = with.searchCandidates.map { "\($0.scale)@\($0.degrees)" }.joined(separator: " ")
+        #expect(with.searchCandidates.count == 9)
+        #expect(with.searchCandidates.suffix(2).contains { abs($0.scale - 5.0 / 3) < 0.01 && abs($0.degrees) < 0.2 },
+                "candidates: \(candidates)")
+        let pooled = try #require(with.pooledDiagnostics(key: Base.key))
+        let region = PooledAnalysis.firstSlot + 2 + 7
+        let twins = PooledAnalysis.firstSlot + 2 + PooledAnalysis.extendedCandidates
+        #expect([region, region + 1, twins + 7, twins + 8].contains(pooled.slot), "slot \(pooled.slot)")
+        #expect(pooled.z > threshold)
+        #expect(pooled.crcValid && pooled.payload == Base.contentID.watermarkPayload)
+        let found = with.evidence(key: Base.key)
+        #expect(found.present && found.payload == Base.contentID.watermarkPayload)
+        #expect(!with.evidence(key: testKey(42)).present)
+        // The same crop of the unmarked footage: nothing, for this key or another.
+        let plainURL = dir.path("crop60r_unmarked.mp4")
+        try Base.encode(original, filter: filter, to: plainURL)
+        GeometrySearchTests.expectNotPresent(try Self.detect(try Base.decode(plainURL, seconds: 2), extended: true))
     }
 }

@@ -283,6 +283,7 @@ struct FrameLanes {
         if watermark, let key = verifier.watermarkKey {
             var configuration = WatermarkAnalyzer.Configuration()
             configuration.extendedGeometrySearch = verifier.options.watermarkExtendedGeometrySearch
+            configuration.largeCropSearch = verifier.options.watermarkLargeCropSearch
             configuration.residualNormalization = verifier.options.watermarkResidualNormalization
             detector = try? WatermarkDetector(key: key, configuration: configuration)
         }

@@ -28,9 +28,13 @@ public struct VerifyOptions: Sendable {
     public var watermarkStopsWhenSettled = true
     /// Also search zoom-outs (0.5...1.0), rotations to about ±10° and mirrored candidates in the watermark
     /// detector's geometry search (`WatermarkAnalyzer.Configuration.extendedGeometrySearch`; on by default since
-    /// session 6): under 0.1 s more CPU per clip and key, and a slightly higher presence threshold (16 pooled slots
+    /// session 6): under 0.1 s more CPU per clip and key, and a slightly higher presence threshold (20 pooled slots
     /// instead of 5). `false` gives session 4's search (crop with rescale 1.0...1.35, rotation ±4°).
     public var watermarkExtendedGeometrySearch = true
+    /// With the extended search, also search crops beyond 1.357x rescaled back, to 2.5x
+    /// (`WatermarkAnalyzer.Configuration.largeCropSearch`, session 11): 4 more pooled slots. `false` gives
+    /// sessions 6-10's search.
+    public var watermarkLargeCropSearch = true
     /// Divide the watermark detector's residual by its local RMS before folding it
     /// (`WatermarkAnalyzer.Configuration.residualNormalization`; on by default since session 7): a key-independent
     /// weighting that raises the evidence of re-encoded marked clips and leaves the false-positive bound as it is.

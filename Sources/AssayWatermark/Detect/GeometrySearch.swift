@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Geometry search for crops with rescale (scale 1.0...1.357), zoom-outs (scale 0.5...1.0, session 5) and rotations
-/// (±10.2°, session 5; ±4.2° before), for video where the autocorrelation lattice finds no tile peak.
+/// Geometry search for crops with rescale (scale 1.0...1.357; to 2.5 since session 11), zoom-outs (scale 0.5...1.0,
+/// session 5) and rotations (±10.2°, session 5; ±4.2° before), for video where the autocorrelation lattice finds no
+/// tile peak.
 ///
 /// The tile occupies a known set of DFT bins (``TileGeometry/band``, the same for every key). Under a
 /// hypothesis (scale `s`, rotation `θ`) those bins land on known frequencies of the frame,
@@ -25,6 +26,9 @@ enum GeometrySearch {
     /// Scales searched (tile period relative to the grid period).
     static let minimumScale = 0.5
     static let maximumScale = 1.35
+    /// Largest scale of the large-crop region (session 11: scales above session 4's region, to a crop keeping 40 % of
+    /// each side rescaled back), searched at rotations to ±4.2°.
+    static let maximumCropScale = 2.5
     /// Rotations searched, in radians either way: at scales >= 1, and at zoom-outs (scale < 1).
     static let maximumRotation = 10.0 * Double.pi / 180
     static let zoomOutRotation = 4.0 * Double.pi / 180
@@ -60,13 +64,18 @@ enum GeometrySearch {
     static let decimatedFoldBelowStep = 0.75
 
     /// The best distinct comb maxima, best first: at most ``candidateCount`` from the region of session 4, then (with
-    /// `extended`) at most ``extraCandidateCount`` from the extension's region.
+    /// `extended`) at most ``extraCandidateCount`` from each of the extension's regions (larger rotations, zoom-outs),
+    /// then (with `extended` and `largeCrops`) at most ``extraCandidateCount`` from the large-crop region.
     /// - Parameters:
     ///   - residual: the pooled high-pass residual (analysis pixels).
     ///   - basePeriod: the tile period at scale 1, analysis pixels.
     ///   - extended: whether zoom-outs and rotations beyond ±4.2° are searched (session 5; else scale 1.0...1.357
     ///     and ±4.2°, the grid of session 4).
-    static func candidates(_ residual: FloatImage, basePeriod: Double, extended: Bool = false) -> [Candidate] {
+    ///   - largeCrops: whether scales 1.357...2.5 (±4.2°) are searched too (session 11; only with `extended`). The
+    ///     other regions' grids and candidates do not depend on it.
+    static func candidates(_ residual: FloatImage, basePeriod: Double, extended: Bool = false,
+                           largeCrops: Bool = false) -> [Candidate]
+    {
         let alias = 2.4 * TileGeometry.bandHigh
         // Scales >= 1: half resolution when the band's top frequency stays well under Nyquist there.
         let factor = basePeriod >= 192 ? 2 : 1
@@ -197,7 +206,9 @@ enum GeometrySearch {
 
         // Coarse grid: scale exp(i * step) for i in lowest...highest (the grid of earlier sessions for i >= 0).
         let lowest = extended ? -Int((log(1 / minimumScale) / coarseScaleStep).rounded(.down)) : 0
-        let highest = Int((log(maximumScale) / coarseScaleStep).rounded(.up))
+        let regularHighest = Int((log(maximumScale) / coarseScaleStep).rounded(.up))
+        let searchesCrops = extended && largeCrops
+        let highest = searchesCrops ? Int((log(maximumCropScale) / coarseScaleStep).rounded(.up)) : regularHighest
         let rows = highest - lowest + 1
         let rotationSteps = Int(((extended ? maximumRotation : zoomOutRotation) / coarseRotationStep).rounded(.up))
         let columns = 2 * rotationSteps + 1
@@ -208,11 +219,13 @@ enum GeometrySearch {
         for i in 0..<rows {
             let s = exp(Double(i + lowest) * coarseScaleStep)
             guard let src = source(s) else { continue }
-            let steps = i + lowest < 0 ? zoomOutRotationSteps : rotationSteps
+            // Zoom-outs and the large-crop region (session 11) are searched to ±4.2°.
+            let steps = i + lowest < 0 || i + lowest > regularHighest ? zoomOutRotationSteps : rotationSteps
             for j in -steps...steps {
                 let theta = Double(j) * coarseRotationStep
                 // Session 4's region: the bilinear comb on every band bin, as before; the extension: the quick comb.
-                coarse[i * columns + j + rotationSteps] = i + lowest >= 0 && abs(j) <= zoomOutRotationSteps
+                coarse[i * columns + j + rotationSteps] = i + lowest >= 0 && i + lowest <= regularHighest
+                    && abs(j) <= zoomOutRotationSteps
                     ? score(src.spectrum, src.peaks, src.period, s, theta)
                     : quickScore(src.spectrum, src.peaks, src.period, s, theta)
             }
@@ -222,9 +235,10 @@ enum GeometrySearch {
         // not compete: the full-resolution spectrum has more and sharper null maxima, and a weak true peak in one
         // region must not be crowded out by null maxima of a larger one.
         let defaultSteps = zoomOutRotationSteps
-        /// 0: session 4's region; 1: rotations beyond ±4.2° at scales >= 1; 2: zoom-outs.
+        /// 0: session 4's region; 1: rotations beyond ±4.2° at scales >= 1; 2: zoom-outs; 3: large crops (scales
+        /// above session 4's grid, session 11).
         func regionOf(_ i: Int, _ j: Int) -> Int {
-            i + lowest < 0 ? 2 : (abs(j - rotationSteps) <= defaultSteps ? 0 : 1)
+            i + lowest < 0 ? 2 : (i + lowest > regularHighest ? 3 : (abs(j - rotationSteps) <= defaultSteps ? 0 : 1))
         }
         func search(region: Int, count: Int, refine: Int, known: [Candidate]) -> [Candidate] {
             // Local maxima of the coarse grid within the region, best first.
@@ -307,9 +321,13 @@ enum GeometrySearch {
         let kept = search(region: 0, count: candidateCount, refine: 2 * candidateCount, known: [])
         guard extended else { return kept }
         let rotated = search(region: 1, count: extraCandidateCount, refine: 2 * extraCandidateCount, known: kept)
-        return kept + rotated
-            + search(region: 2, count: extraCandidateCount, refine: 4 * extraCandidateCount, known: kept + rotated)
+        let zoomedOut = search(region: 2, count: extraCandidateCount, refine: 4 * extraCandidateCount,
+                               known: kept + rotated)
             .map { Candidate(scale: $0.scale, rotation: $0.rotation, score: $0.score, zoomOut: true) }
+        guard searchesCrops else { return kept + rotated + zoomedOut }
+        return kept + rotated + zoomedOut
+            + search(region: 3, count: extraCandidateCount, refine: 2 * extraCandidateCount,
+                     known: kept + rotated + zoomedOut)
     }
 
     /// `x` rounded to the nearest integer (ties to even), plus ``magicBias``, in the low bits of a `UInt32`, for

@@ -10,19 +10,27 @@ struct PooledAnalysis: Sendable {
     /// Whitened tile spectra per hypothesis (slots ``firstSlot`` ...).
     var spectra: [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
 
-    /// Slots of the pooled test with the extended search (session 5): grid, native and the search's candidates,
-    /// each read plain and mirrored (the comb cannot tell a mirrored frame from a rotated one).
+    /// Slots of the pooled test with the extended search (session 5) and its large-crop region (session 11): grid,
+    /// native and the search's candidates, each read plain and mirrored (the comb cannot tell a mirrored frame from
+    /// a rotated one).
     static let extendedSlotCount = 2 + 2 * extendedCandidates
-    /// Search candidates with the extension: 3 from session 4's region, 2 from each of the extension's regions.
-    static let extendedCandidates = GeometrySearch.candidateCount + 2 * GeometrySearch.extraCandidateCount
+    /// Slots of the pooled test with the extended search but without the large-crop region (sessions 6-10).
+    static let extendedSlotCountWithoutLargeCrops = extendedSlotCount - 2 * GeometrySearch.extraCandidateCount
+    /// Search candidates with the extension: 3 from session 4's region, 2 from each of the extension's three
+    /// regions (larger rotations, zoom-outs, large crops). Mirrored twins are numbered after all of them.
+    static let extendedCandidates = GeometrySearch.candidateCount + 3 * GeometrySearch.extraCandidateCount
     /// Slots without the extended search (grid, native, candidates read plain).
     static let slotCount = 2 + GeometrySearch.candidateCount
     /// Slots paid for by a configuration.
-    static func slots(extended: Bool) -> Int { extended ? extendedSlotCount : slotCount }
+    static func slots(extended: Bool, largeCrops: Bool = true) -> Int {
+        extended ? (largeCrops ? extendedSlotCount : extendedSlotCountWithoutLargeCrops) : slotCount
+    }
     /// Slot number of the pooled grid hypothesis (window slots are 0..<8).
     static let firstSlot = GeometryHypothesis.slotCount
 
-    init(residual: FloatImage, windows: Int, gridPeriod: Double, nativePeriod: Double, extended: Bool = false) {
+    init(residual: FloatImage, windows: Int, gridPeriod: Double, nativePeriod: Double, extended: Bool = false,
+         largeCrops: Bool = false)
+    {
         self.windows = windows
         let n = Double(TileGeometry.size)
         var hypotheses = [GeometryHypothesis(slot: Self.firstSlot, a00: gridPeriod / n, a01: 0, a10: 0,
@@ -30,7 +38,8 @@ struct PooledAnalysis: Sendable {
         let native = GeometryHypothesis(slot: Self.firstSlot + 1, a00: nativePeriod / n, a01: 0, a10: 0,
                                         a11: nativePeriod / n, mirrored: false)
         if !native.isClose(to: hypotheses[0]) { hypotheses.append(native) }
-        candidates = GeometrySearch.candidates(residual, basePeriod: gridPeriod, extended: extended)
+        candidates = GeometrySearch.candidates(residual, basePeriod: gridPeriod, extended: extended,
+                                               largeCrops: largeCrops)
         var twins: [(plain: Int, hypothesis: GeometryHypothesis)] = []
         var readings = [Reading](repeating: .whole, count: hypotheses.count)
         for (i, c) in candidates.enumerated() {

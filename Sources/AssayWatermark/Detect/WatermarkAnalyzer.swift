@@ -29,10 +29,14 @@ public struct WatermarkAnalyzer: Sendable {
         /// canvas), rotations to ±10° at scales 1.0...1.35, and reads each candidate mirrored as well (flip with
         /// crop or rotation). Built in session 5 behind this option; **on by default since session 6**, which cut
         /// its cost to well under 0.15 s CPU per clip and key and qualified it on the benchmark (docs/watermark.md,
-        /// "Session 6"). When on, the pooled test pays for ``PooledAnalysis/extendedSlotCount`` (16) slots instead of
-        /// 5, so the presence threshold rises slightly (z 7.52 -> 7.56 for a 6 s clip). Only used when
-        /// ``geometrySearch`` is on.
+        /// "Session 6"). When on, the pooled test pays for ``PooledAnalysis/extendedSlotCount`` (20 with
+        /// ``largeCropSearch``, 16 without) slots instead of 5, so the presence threshold rises slightly (z 7.52 ->
+        /// 7.58 for a 6 s clip). Only used when ``geometrySearch`` is on.
         public var extendedGeometrySearch: Bool = true
+        /// Whether the extended search also covers crops beyond 1.357x rescaled back, to 2.5x (a crop keeping 40 % of
+        /// each side), at rotations to ±4.2° (session 11; docs/watermark.md, "Session 11"). Its two candidates, read
+        /// plain and mirrored, add 4 pooled slots. Only used when ``extendedGeometrySearch`` is on.
+        public var largeCropSearch: Bool = true
         /// Whether each window's high-pass residual is divided by its local RMS before it is folded (session 7): a
         /// key-independent spatial weighting that raises the pilot z of marked clips (most under heavy compression)
         /// and leaves the null distribution, and so the p-value bound, as it is. `false` gives session 6's detector.
@@ -143,7 +147,10 @@ public struct WatermarkAnalyzer: Sendable {
 
     /// Pooled-test slots paid for in the clip p-value.
     private var pooledSlots: Int {
-        configuration.geometrySearch ? PooledAnalysis.slots(extended: configuration.extendedGeometrySearch) : 0
+        configuration.geometrySearch
+            ? PooledAnalysis.slots(extended: configuration.extendedGeometrySearch,
+                                   largeCrops: configuration.largeCropSearch)
+            : 0
     }
 
     /// The analysis of the windows closed so far; the open window is left as it is. The pooled test (see
@@ -161,7 +168,8 @@ public struct WatermarkAnalyzer: Sendable {
                 .count
             pooled = PooledAnalysis(residual: residual, windows: count, gridPeriod: last.gridPeriod,
                                     nativePeriod: last.nativePeriod,
-                                    extended: configuration.extendedGeometrySearch)
+                                    extended: configuration.extendedGeometrySearch,
+                                    largeCrops: configuration.largeCropSearch)
         }
         return WatermarkAnalysis(windows: windows, pooled: pooled, pooledSlots: pooledSlots)
     }

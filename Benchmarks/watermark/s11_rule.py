@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Session 11's ship rule (docs/watermark.md, "Session 11"): the large-crop region "on" against "off", same binary.
+usage: s11_rule.py core ON.jsonl OFF.jsonl | geom ON.jsonl OFF.jsonl | crops ON.jsonl OFF.jsonl
+Each file holds wm-bench detect lines with "clip" and either "attack" (geom_attacks.sh, crop_attacks.sh) or "file"
+(redetect.sh: marked.mp4 or the attack's file name). Prints a Markdown table per attack and the rule's checks for
+the set: files present / payload exact with "off" that "on" loses, wrong payloads (clip or segment) with "on", and
+for "core" whether the first 7 search candidates (sessions 4-6's regions) are the same. Exit status 1 when a check
+fails (for crops, when "on" does not give more payloads than "off").
+"""
+import json, statistics, sys
+
+
+def best_z(r):
+    return max((r.get("z") or [0]) + [r.get("pooled_z", 0)])
+
+
+def load(path):
+    out = {}
+    for line in open(path):
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        try:
+            r = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if r.get("kind") != "detect":
+            continue
+        attack = r.get("attack") or r["file"].replace(".mp4", "")
+        out[(r["clip"], attack)] = r  # a re-run replaces an earlier line
+    return out
+
+
+def main():
+    kind, on_path, off_path = sys.argv[1:4]
+    on, off = load(on_path), load(off_path)
+    keys = sorted(set(on) & set(off))
+    missing = sorted(set(on) ^ set(off))
+    attacks = sorted({a for _, a in keys}, key=lambda a: (a != "marked", a))
+    print(f"{kind}: {len(keys)} files in both runs" + (f"; {len(missing)} in one only: {missing}" if missing else ""))
+    print()
+    print("| attack | files | payload on | payload off | present on | present off | median best z on | off "
+          "| payload only on | payload only off |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for a in attacks:
+        ks = [k for k in keys if k[1] == a]
+        pon = sum(on[k]["payload_ok"] for k in ks)
+        poff = sum(off[k]["payload_ok"] for k in ks)
+        son = sum(on[k]["present"] for k in ks)
+        soff = sum(off[k]["present"] for k in ks)
+        zon = statistics.median(best_z(on[k]) for k in ks)
+        zoff = statistics.median(best_z(off[k]) for k in ks)
+        only_on = [k[0] for k in ks if on[k]["payload_ok"] and not off[k]["payload_ok"]]
+        only_off = [k[0] for k in ks if off[k]["payload_ok"] and not on[k]["payload_ok"]]
+        print(f"| {a} | {len(ks)} | {pon} | {poff} | {son} | {soff} | {zon:.1f} | {zoff:.1f} "
+              f"| {', '.join(only_on) or '-'} | {', '.join(only_off) or '-'} |")
+    lost_present = [k for k in keys if off[k]["present"] and not on[k]["present"]]
+    lost_payload = [k for k in keys if off[k]["payload_ok"] and not on[k]["payload_ok"]]
+    wrong = [k for k in keys if on[k].get("payload_wrong") or on[k].get("segments_wrong", 0)]
+    total_on = sum(on[k]["payload_ok"] for k in keys)
+    total_off = sum(off[k]["payload_ok"] for k in keys)
+    print()
+    print(f"payload exact: on {total_on}, off {total_off}; present: on {sum(on[k]['present'] for k in keys)}, "
+          f"off {sum(off[k]['present'] for k in keys)}")
+    print(f"present with off, not with on: {len(lost_present)} {lost_present or ''}")
+    print(f"payload with off, not with on: {len(lost_payload)} {lost_payload or ''}")
+    print(f"wrong payload (clip or segment) with on: {len(wrong)} {wrong or ''}")
+    ok = not lost_present and not lost_payload and not wrong
+    if kind == "core":
+        changed = [k for k in keys if on[k].get("search", [])[:7] != off[k].get("search", [])[:7]]
+        print(f"first 7 search candidates differ: {len(changed)} {changed or ''}")
+        ok = ok and not changed
+    if kind == "crops":
+        ok = ok and total_on > total_off
+    print("checks:", "hold" if ok else "FAIL")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -80,6 +80,39 @@ struct WatermarkEndToEndTests {
         #expect(watermark["payload"] as? String == x.payload)
     }
 
+    /// A labeled 720p clip reframed the way uploads and editors do, its metadata gone with the re-encode: the centre
+    /// 9:16 scaled to 1080x1920 (a vertical upload) and the centre quarter scaled back to 1280x720 (a 2x crop, within
+    /// session 11's large-crop region). `verify` finds the label's payload in both and recovers the manifest from the
+    /// repository.
+    @Test func reframedClipsGetTheirManifestBack() throws {
+        let e = try CLIEnvironment()
+        let source = e.path("src.mp4"), labeled = e.path("labeled.mp4")
+        _ = try CLIEnvironment.ffmpeg(["-i", TestFixtures.bundled("bigbuckbunny.mp4").path, "-t", "3", "-an", "-vf",
+                                       "scale=1280:720:flags=area", "-c:v", "libx264", "-preset", "veryfast",
+                                       "-crf", "12", source])
+        let r = try e.run(["label", source, "-o", labeled, "--generator", "g", "--generator-version", "1",
+                           "--preset", "ultrafast", "--json"])
+        try #require(r.status == 0, "\(r.stderrText)")
+        let label = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+        let contentID = try #require((label["contentID"] ?? (label["label"] as? [String: Any])?["contentID"]) as? String,
+                                     "\(r.stdoutText)")
+        for (name, filter) in [("vertical", "crop=404:720,scale=1080:1920:flags=bicubic"),
+                               ("crop2x", "crop=640:360,scale=1280:720:flags=bicubic")] {
+            let reframed = e.path("\(name).mp4")
+            _ = try CLIEnvironment.ffmpeg(["-i", labeled, "-map_metadata", "-1", "-vf", filter, "-c:v", "libx264",
+                                           "-preset", "veryfast", "-crf", "18", "-an", reframed])
+            let verified = try e.run(["verify", reframed, "--json", "--no-classifier"])
+            let report = try #require(try JSONSerialization.jsonObject(with: verified.stdout) as? [String: Any],
+                                      "\(verified.stderrText)")
+            let verdict = try #require(report["verdict"] as? [String: Any])
+            let watermark = try #require(verdict["watermark"] as? [String: Any], "\(verified.stdoutText)")
+            #expect(watermark["present"] as? Bool == true, "\(name)")
+            #expect(watermark["payload"] as? String == String(contentID.prefix(16)), "\(name)")
+            let manifest = verdict["manifest"] as? [String: Any]
+            #expect(manifest?["source"] as? String == "recoveredByWatermark", "\(name): \(verified.stdoutText)")
+        }
+    }
+
     /// Mean SSIM-Y of `a` against `b` (ffmpeg's ssim filter, per-frame lines on stdout).
     static func ssimY(_ a: String, _ b: String) throws -> Double {
         let out = String(decoding: try CLIEnvironment.ffmpeg(["-i", a, "-i", b, "-lavfi", "[0:v][1:v]ssim=stats_file=-",

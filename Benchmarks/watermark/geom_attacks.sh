@@ -10,7 +10,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SRC="${SRC:-$HERE/../out/v1}"
 OUT="${OUT:-$HERE/../out/s5geom}"
 B="${WM_BENCH:-$HERE/../../.build/release/wm-bench}"
-ATTACKS=(zoomout80 zoomout60 rotate6 crop10_rescale_hflip)
+# GEOM_ATTACKS (space-separated) picks other attacks of the list below, e.g. session 11's crops (crop_attacks.sh).
+read -r -a ATTACKS <<< "${GEOM_ATTACKS:-zoomout80 zoomout60 rotate6 crop10_rescale_hflip}"
 mode=$1; shift
 RESULTS=""
 if [ "$mode" = detect ]; then RESULTS=$1; shift; fi
@@ -23,16 +24,22 @@ for name in "${names[@]}"; do
   d="$OUT/$name/attacks"
   if [ "$mode" = make ]; then
     mkdir -p "$d"
+    IFS=x read -r W H < <(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0:s=x "$in")
     for a in "${ATTACKS[@]}"; do
       [ -s "$d/$a.mp4" ] && continue
       case $a in
         zoomout80) vf="scale=trunc(iw*0.4)*2:trunc(ih*0.4)*2,pad=iw/0.8:ih/0.8:(ow-iw)/2:(oh-ih)/2" ;;
         zoomout60) vf="scale=trunc(iw*0.3)*2:trunc(ih*0.3)*2,pad=iw/0.6:ih/0.6:(ow-iw)/2:(oh-ih)/2" ;;
         rotate6) vf="rotate=6*PI/180:fillcolor=black" ;;
-        crop10_rescale_hflip)
-          IFS=x read -r W H < <(ffprobe -v error -select_streams v:0 -show_entries stream=width,height \
-            -of csv=p=0:s=x "$in")
-          vf="crop=trunc(iw*0.4)*2:trunc(ih*0.4)*2,scale=${W}:${H}:flags=bicubic,hflip" ;;
+        crop10_rescale_hflip) vf="crop=trunc(iw*0.4)*2:trunc(ih*0.4)*2,scale=${W}:${H}:flags=bicubic,hflip" ;;
+        # session 11: centre crops to 60 / 50 / 40 % of each side rescaled back; social reframes (centre 9:16 to
+        # 1080x1920, centre square to 1080x1080)
+        crop60r) vf="crop=trunc(iw*0.3)*2:trunc(ih*0.3)*2,scale=${W}:${H}:flags=bicubic" ;;
+        crop50r) vf="crop=trunc(iw*0.25)*2:trunc(ih*0.25)*2,scale=${W}:${H}:flags=bicubic" ;;
+        crop40r) vf="crop=trunc(iw*0.2)*2:trunc(ih*0.2)*2,scale=${W}:${H}:flags=bicubic" ;;
+        vert916) vf="crop=trunc(ih*9/32)*2:ih,scale=1080:1920:flags=bicubic" ;;
+        square) vf="crop=ih:ih,scale=1080:1080:flags=bicubic" ;;
+        *) echo "unknown attack $a" >&2; exit 2 ;;
       esac
       timeout 300 $FF -i "$in" -map 0:v:0 -vf "$vf" $X18 "$d/$a.mp4.tmp.mp4" && mv "$d/$a.mp4.tmp.mp4" "$d/$a.mp4" \
         || { echo "attack $name/$a FAILED" >&2; rm -f "$d/$a.mp4.tmp.mp4"; }
@@ -41,6 +48,7 @@ for name in "${names[@]}"; do
     for a in "${ATTACKS[@]}"; do
       f="$d/$a.mp4"
       [ -f "$f" ] || continue
+      # shellcheck disable=SC2086
       "$B" detect "$f" --key "${KEY:-1}" ${DETECT_ARGS:-} \
         | sed "s/^{/{\"clip\":\"$name\",\"kind\":\"detect\",\"attack\":\"$a\",/" >> "$RESULTS"
     done

@@ -7,28 +7,16 @@ the set: files present / payload exact with "off" that "on" loses, wrong payload
 for "core" whether the first 7 search candidates (sessions 4-6's regions) are the same. Exit status 1 when a check
 fails (for crops, when "on" does not give more payloads than "off").
 """
-import json, statistics, sys
+import os, statistics, sys
 
-
-def best_z(r):
-    return max((r.get("z") or [0]) + [r.get("pooled_z", 0)])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from summarize import best_z, load as load_lines
 
 
 def load(path):
-    out = {}
-    for line in open(path):
-        line = line.strip()
-        if not line.startswith("{"):
-            continue
-        try:
-            r = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if r.get("kind") != "detect":
-            continue
-        attack = r.get("attack") or r["file"].replace(".mp4", "")
-        out[(r["clip"], attack)] = r  # a re-run replaces an earlier line
-    return out
+    """Detect lines keyed by (clip, attack); a re-run replaces an earlier line."""
+    return {(r["clip"], r.get("attack") or r["file"].replace(".mp4", "")): r
+            for r in load_lines([path]) if r.get("kind") == "detect"}
 
 
 def main():

@@ -45,15 +45,23 @@ struct WatermarkEndToEndTests {
 
     /// A labeled 720p clip shrunk to 0.6 inside a black canvas (picture-in-picture): the default search covers
     /// zoom-outs since session 6 and finds the payload; `--no-extended-search` (session 4's search) does not.
-    @Test func defaultSearchFindsAZoomedOutClip() throws {
-        let e = try CLIEnvironment()
-        let source = e.path("src.mp4"), labeled = e.path("labeled.mp4"), zoomed = e.path("zoomed.mp4")
+    /// Labels 3 s of the bundled Big Buck Bunny clip at 1280x720 (source at x264 CRF 12) and returns the labeled
+    /// path and the label's `--json` output.
+    static func labeledBunny(_ e: CLIEnvironment, extraArguments: [String]) throws -> (path: String, output: Data) {
+        let source = e.path("src.mp4"), labeled = e.path("labeled.mp4")
         _ = try CLIEnvironment.ffmpeg(["-i", TestFixtures.bundled("bigbuckbunny.mp4").path, "-t", "3", "-an", "-vf",
                                        "scale=1280:720:flags=area", "-c:v", "libx264", "-preset", "veryfast",
                                        "-crf", "12", source])
         let r = try e.run(["label", source, "-o", labeled, "--generator", "g", "--generator-version", "1",
-                           "--preset", "ultrafast", "--no-repository"])
+                           "--preset", "ultrafast"] + extraArguments)
         try #require(r.status == 0, "\(r.stderrText)")
+        return (labeled, r.stdout)
+    }
+
+    @Test func defaultSearchFindsAZoomedOutClip() throws {
+        let e = try CLIEnvironment()
+        let labeled = try Self.labeledBunny(e, extraArguments: ["--no-repository"]).path
+        let zoomed = e.path("zoomed.mp4")
         _ = try CLIEnvironment.ffmpeg(["-i", labeled, "-vf", "scale=768:432,pad=1280:720:256:144", "-c:v", "libx264",
                                        "-preset", "veryfast", "-crf", "18", zoomed])
 
@@ -86,16 +94,10 @@ struct WatermarkEndToEndTests {
     /// repository.
     @Test func reframedClipsGetTheirManifestBack() throws {
         let e = try CLIEnvironment()
-        let source = e.path("src.mp4"), labeled = e.path("labeled.mp4")
-        _ = try CLIEnvironment.ffmpeg(["-i", TestFixtures.bundled("bigbuckbunny.mp4").path, "-t", "3", "-an", "-vf",
-                                       "scale=1280:720:flags=area", "-c:v", "libx264", "-preset", "veryfast",
-                                       "-crf", "12", source])
-        let r = try e.run(["label", source, "-o", labeled, "--generator", "g", "--generator-version", "1",
-                           "--preset", "ultrafast", "--json"])
-        try #require(r.status == 0, "\(r.stderrText)")
-        let label = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+        let (labeled, output) = try Self.labeledBunny(e, extraArguments: ["--json"])
+        let label = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
         let contentID = try #require((label["contentID"] ?? (label["label"] as? [String: Any])?["contentID"]) as? String,
-                                     "\(r.stdoutText)")
+                                     "\(String(decoding: output, as: UTF8.self))")
         for (name, filter) in [("vertical", "crop=404:720,scale=1080:1920:flags=bicubic"),
                                ("crop2x", "crop=640:360,scale=1280:720:flags=bicubic")] {
             let reframed = e.path("\(name).mp4")

@@ -59,6 +59,9 @@ struct WatermarkCommand: ParsableCommand {
               help: "With the extended search, also search crops to 2.5x rescaled back (the default).")
         var largeCropSearch = true
         @Flag(inversion: .prefixedNo,
+              help: "Also read each window's first intra-coded frame on its own (the default).")
+        var intraTest = true
+        @Flag(inversion: .prefixedNo,
               help: "Divide the residual by its local RMS before reading the mark (the default).")
         var normalization = true
         @Flag(help: "Print JSON.") var json = false
@@ -75,6 +78,7 @@ struct WatermarkCommand: ParsableCommand {
                 options.watermarkStopsWhenSettled = !allWindows
                 options.watermarkExtendedGeometrySearch = extendedSearch
                 options.watermarkLargeCropSearch = largeCropSearch
+                options.watermarkIntraFrameTest = intraTest
                 options.watermarkResidualNormalization = normalization
                 let v = try Verifier(options: options)
                 e = try v.detectWatermark(path: file)

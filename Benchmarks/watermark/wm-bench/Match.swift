@@ -47,7 +47,7 @@ func matchNull(files: [String], pairs: Int, ids: Int, key: WatermarkKey) throws 
     for file in files {
         var analyzer = try WatermarkAnalyzer(configuration: .init())
         _ = try VideoIO.decode(file) { frame in
-            if analyzer.wantsFrame(at: frame.time) { try analyzer.add(frame) }
+            if analyzer.wants(frame) { try analyzer.add(frame) }
             return true
         }
         let analysis = analyzer.finish()

@@ -47,6 +47,9 @@ enum VideoIO {
             // Output size after the filter: decode one frame as PGM.
             throw BenchError("scale filters are not supported in decode (\(vf))")
         }
+        // Session 12: which frames the decoder saw as intra coded (the detector's intra-frame test), from ffprobe;
+        // the pipe below carries pixels only. Not known after a seek or a filter.
+        let intra = start == 0 && vf == nil ? try intraFlags(path) : []
         var args = ["-v", "error", "-threads", "2"]
         if start > 0 { args += ["-ss", String(start)] }
         args += ["-i", path]
@@ -75,11 +78,12 @@ enum VideoIO {
             }
             if buf.count < frameBytes { break }
             let bytes = [UInt8](buf)
-            let frame = try Frame(
+            var frame = try Frame(
                 luma: Plane(width: w, height: h, samples: Array(bytes[0..<(w * h)])),
                 cb: Plane(width: c.width, height: c.height, samples: Array(bytes[(w * h)..<(w * h + c.width * c.height)])),
                 cr: Plane(width: c.width, height: c.height, samples: Array(bytes[(w * h + c.width * c.height)...])),
                 time: MediaTime(seconds: Double(index) / info.fps), index: index)
+            frame.isIntra = index < intra.count && intra[index]
             index += 1
             if try !body(frame) { stop = true }
         }
@@ -88,6 +92,16 @@ enum VideoIO {
         p.waitUntilExit()
         info.width = w
         return info
+    }
+
+    /// Per decoded frame, whether it is intra coded (`pict_type` I), as AssayMedia's reader reports it.
+    static func intraFlags(_ path: String) throws -> [Bool] {
+        let out = try run("/usr/bin/ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries",
+                                               "frame=pict_type,key_frame", "-of", "csv=p=0", path])
+        return out.split(separator: "\n").map { line in
+            let fields = line.split(separator: ",")
+            return fields.contains("I") || fields.first == "1"
+        }
     }
 
     /// Reads an uncompressed YUV4MPEG2 file (`ffmpeg -i IN -pix_fmt yuv420p OUT.y4m`).

@@ -109,6 +109,7 @@ do {
         let geometrySearch = !flag("--no-search")
         let extendedSearch = extendedSearchOption()
         let largeCropSearch = !flag("--no-large-crop-search")
+        let intraTest = !flag("--no-intra-test")
         let normalization = normalizationOption()
         // --list N (1 = plain Viterbi), --list-unconfirmed: the payload list-decoding policy (default: the library's).
         let listSize = Int(option("--list", String(PayloadCodec.ListPolicy.default.listSize)))!
@@ -122,11 +123,12 @@ do {
                                                                 allowsUnreadableFrames: allowSmall)
             configuration.extendedGeometrySearch = extendedSearch
             configuration.largeCropSearch = largeCropSearch
+            configuration.intraFrameTest = intraTest
             configuration.residualNormalization = normalization
             var analyzer = try WatermarkAnalyzer(configuration: configuration)
             var detectCPU = 0.0
             _ = try VideoIO.decode(file) { frame in
-                if analyzer.wantsFrame(at: frame.time) {
+                if analyzer.wants(frame) {
                     let t0 = cpuTime()
                     try analyzer.add(frame)
                     detectCPU += cpuTime() - t0
@@ -210,11 +212,13 @@ do {
         let sps = Double(option("--sps", "15"))!
         let extendedSearch = extendedSearchOption()
         let largeCropSearch = !flag("--no-large-crop-search")
+        let intraTest = !flag("--no-intra-test")
         let normalization = normalizationOption()
         for file in args {
             var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps)
             configuration.extendedGeometrySearch = extendedSearch
             configuration.largeCropSearch = largeCropSearch
+            configuration.intraFrameTest = intraTest
             configuration.residualNormalization = normalization
             var analyzer = try WatermarkAnalyzer(configuration: configuration)
             _ = try VideoIO.decode(file) { frame in

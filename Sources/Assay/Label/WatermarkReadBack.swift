@@ -24,7 +24,7 @@ enum WatermarkReadBack {
             reader.skipsNonReferenceFrames = false
             var detector = try WatermarkDetector(key: key)
             while let frame = try reader.nextFrame() {
-                if detector.wantsFrame(at: frame.time) { try detector.add(frame) }
+                if detector.wants(frame) { try detector.add(frame) }
             }
             let evidence = detector.finish()
             if evidence.payload == payload { return nil }

@@ -284,6 +284,7 @@ struct FrameLanes {
             var configuration = WatermarkAnalyzer.Configuration()
             configuration.extendedGeometrySearch = verifier.options.watermarkExtendedGeometrySearch
             configuration.largeCropSearch = verifier.options.watermarkLargeCropSearch
+            configuration.intraFrameTest = verifier.options.watermarkIntraFrameTest
             configuration.residualNormalization = verifier.options.watermarkResidualNormalization
             detector = try? WatermarkDetector(key: key, configuration: configuration)
         }
@@ -316,7 +317,7 @@ struct FrameLanes {
             let gap = previous.map { t - $0 } ?? .infinity
             if gap > 0 { interval = min(interval, gap) }
             previous = t
-            if detector != nil, settledWatermark == nil, detector!.wantsFrame(at: frame.time) {
+            if detector != nil, settledWatermark == nil, detector!.wants(frame) {
                 do { try detector!.add(frame) } catch {
                     watermarkNote = "watermark not checked: \(error)"
                     detector = nil

@@ -35,6 +35,9 @@ public struct VerifyOptions: Sendable {
     /// (`WatermarkAnalyzer.Configuration.largeCropSearch`, session 11): 4 more pooled slots. `false` gives
     /// sessions 6-10's search.
     public var watermarkLargeCropSearch = true
+    /// Also read each window's first intra-coded frame on its own (`WatermarkAnalyzer.Configuration.intraFrameTest`,
+    /// session 12): 8 more slots per window. `false` gives session 11's detector.
+    public var watermarkIntraFrameTest = true
     /// Divide the watermark detector's residual by its local RMS before folding it
     /// (`WatermarkAnalyzer.Configuration.residualNormalization`; on by default since session 7): a key-independent
     /// weighting that raises the evidence of re-encoded marked clips and leaves the false-positive bound as it is.

@@ -15,6 +15,10 @@ public struct Frame: Sendable, Hashable {
     public var duration: MediaTime?
     /// Zero-based index of the frame in decode-output order of its stream.
     public var index: Int
+    /// Whether the decoder reported the frame as intra coded (an I or key frame, coded without reference to other
+    /// frames). `false` for frames that did not come from a decoder. The watermark detector reads such a frame on its
+    /// own as well: after heavy compression it keeps the mark where the encoder's input had it.
+    public var isIntra: Bool = false
 
     /// Frame width in pixels.
     public var width: Int { luma.width }

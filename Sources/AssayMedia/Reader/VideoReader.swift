@@ -267,6 +267,7 @@ public final class VideoReader {
         var frame = try convert(raw)
         frame.time = time ?? .zero
         frame.index = index
+        frame.isIntra = raw.pointee.pict_type == AV_PICTURE_TYPE_I || raw.pointee.key_frame != 0
         let duration = raw.pointee.pkt_duration
         frame.duration = duration > 0 ? mediaTime(duration, timeBase) : nil
         return frame

@@ -41,6 +41,13 @@ public struct WatermarkAnalyzer: Sendable {
         /// key-independent spatial weighting that raises the pilot z of marked clips (most under heavy compression)
         /// and leaves the null distribution, and so the p-value bound, as it is. `false` gives session 6's detector.
         public var residualNormalization: Bool = true
+        /// Whether each window's first intra-coded frame (``Frame/isIntra``, reported by the decoder) is also read on
+        /// its own, under the window's geometry hypotheses (session 12; docs/watermark.md, "Session 12"). After heavy
+        /// compression an encoder's P and B frames carry the mark along with the moving content, each at another
+        /// shift, so the window mean smears it; the intra frame keeps it where it was embedded. Its 8 slots per
+        /// window count in the clip's Bonferroni factor whenever this is on (16 per window instead of 8), whether
+        /// or not a window had an intra frame. `false` gives session 11's detector.
+        public var intraFrameTest: Bool = true
 
         /// Creates a configuration.
         public init(windowDuration: Double = 2.0, samplesPerSecond: Double = 15, maximumFramesPerWindow: Int = 60,
@@ -66,6 +73,8 @@ public struct WatermarkAnalyzer: Sendable {
     private var windowEnd = 0.0
     private var lastSampled: Double?
     private var residualHistory: FloatImage?
+    /// The luma of the open window's first intra frame, when ``Configuration/intraFrameTest`` is on.
+    private var intraLuma: Plane?
 
     /// Creates an analyzer.
     /// - Throws: ``WatermarkError/Code/invalidOption`` for non-positive durations or rates.
@@ -89,7 +98,22 @@ public struct WatermarkAnalyzer: Sendable {
         return t - last >= 0.9 / configuration.samplesPerSecond
     }
 
-    /// Adds a frame if it is wanted (see ``wantsFrame(at:)``). Frames must come in presentation order.
+    /// Whether a frame would be used: one on the sampling schedule (``wantsFrame(at:)``), or the first intra-coded
+    /// frame of the open window (``Configuration/intraFrameTest``), which is read on its own even between samples.
+    public func wants(_ frame: Frame) -> Bool {
+        wantsFrame(at: frame.time) || takesIntraFrame(frame)
+    }
+
+    /// An intra frame off the sampling schedule that belongs to the open window, which has none yet.
+    private func takesIntraFrame(_ frame: Frame) -> Bool {
+        guard configuration.intraFrameTest, frame.isIntra, intraLuma == nil, framesInWindow > 0,
+            frame.luma.width == width, frame.luma.height == height
+        else { return false }
+        let t = frame.time.seconds
+        return t >= windowStart && t < windowStart + configuration.windowDuration
+    }
+
+    /// Adds a frame if it is wanted (see ``wants(_:)``). Frames must come in presentation order.
     /// - Returns: whether the frame was used.
     /// - Throws: ``WatermarkError/Code/unsupportedFrame`` for frames under 64 or over 8192 px on a side, and
     ///   for frames under ``WatermarkEmbedder/minimumReadablePixels`` (the lane cannot judge them) unless
@@ -102,7 +126,12 @@ public struct WatermarkAnalyzer: Sendable {
         } else {
             try WatermarkEmbedder.checkReadable(width: w, height: h, action: "judge the watermark")
         }
-        guard wantsFrame(at: frame.time) else { return false }
+        guard wantsFrame(at: frame.time) else {
+            // Between samples: only the open window's first intra frame is kept, for its own test.
+            guard takesIntraFrame(frame) else { return false }
+            intraLuma = frame.luma
+            return true
+        }
         let t = frame.time.seconds
         if framesInWindow > 0
             && (w != width || h != height || t >= windowStart + configuration.windowDuration || t < windowStart)
@@ -125,6 +154,7 @@ public struct WatermarkAnalyzer: Sendable {
             }
         }
         framesInWindow += 1
+        if configuration.intraFrameTest && frame.isIntra && intraLuma == nil { intraLuma = frame.luma }
         lastSampled = t
         windowEnd = t + (frame.duration?.seconds ?? 1 / configuration.samplesPerSecond)
         return true
@@ -135,11 +165,15 @@ public struct WatermarkAnalyzer: Sendable {
         var mean = FloatImage(width: width, height: height)
         let scale = 1 / Float(framesInWindow)
         for i in 0..<sum.count { mean.pixels[i] = Float(sum[i]) * scale }
+        let intra = intraLuma.map { plane in
+            FloatImage(width: plane.width, height: plane.height, pixels: plane.samples.map { Float($0) })
+        }
         windows.append(
-            WindowAnalysis(mean: mean, start: windowStart, end: windowEnd, frames: framesInWindow,
+            WindowAnalysis(mean: mean, intra: intra, start: windowStart, end: windowEnd, frames: framesInWindow,
                            normalized: configuration.residualNormalization, history: &residualHistory))
         framesInWindow = 0
         sum = []
+        intraLuma = nil
     }
 
     /// Windows closed so far (a window closes when a frame past its end arrives, or at ``finish()``).
@@ -153,10 +187,15 @@ public struct WatermarkAnalyzer: Sendable {
             : 0
     }
 
+    /// Slots per window paid for in the clip p-value: 8, or 16 with ``Configuration/intraFrameTest``.
+    private var windowSlots: Int {
+        GeometryHypothesis.slotCount * (configuration.intraFrameTest ? 2 : 1)
+    }
+
     /// The analysis of the windows closed so far; the open window is left as it is. The pooled test (see
     /// ``Configuration/geometrySearch``) is not run here, only paid for in the Bonferroni factor.
     public func closedWindows() -> WatermarkAnalysis {
-        WatermarkAnalysis(windows: windows, pooled: nil, pooledSlots: pooledSlots)
+        WatermarkAnalysis(windows: windows, pooled: nil, windowSlots: windowSlots, pooledSlots: pooledSlots)
     }
 
     /// Closes the last window and returns the analysis, with the pooled test when it is configured.
@@ -171,7 +210,7 @@ public struct WatermarkAnalyzer: Sendable {
                                     extended: configuration.extendedGeometrySearch,
                                     largeCrops: configuration.largeCropSearch)
         }
-        return WatermarkAnalysis(windows: windows, pooled: pooled, pooledSlots: pooledSlots)
+        return WatermarkAnalysis(windows: windows, pooled: pooled, windowSlots: windowSlots, pooledSlots: pooledSlots)
     }
 }
 
@@ -180,8 +219,20 @@ public struct WatermarkAnalysis: Sendable {
     let windows: [WindowAnalysis]
     /// The clip-level pooled test, when it ran.
     let pooled: PooledAnalysis?
+    /// Slots per window paid for in the Bonferroni factor (8, or 16 with the intra-frame test), whether or not a
+    /// window had an intra frame.
+    let windowSlots: Int
     /// Pooled-test slots paid for in the Bonferroni factor (whether or not it ran yet).
     let pooledSlots: Int
+
+    init(windows: [WindowAnalysis], pooled: PooledAnalysis?, windowSlots: Int = GeometryHypothesis.slotCount,
+         pooledSlots: Int)
+    {
+        self.windows = windows
+        self.pooled = pooled
+        self.windowSlots = windowSlots
+        self.pooledSlots = pooledSlots
+    }
 
     /// Number of windows analysed.
     public var windowCount: Int { windows.count }
@@ -197,7 +248,8 @@ public struct WatermarkAnalysis: Sendable {
                          bonferroniWindows: Int = 0, payloadList: PayloadCodec.ListPolicy = .default)
         -> WatermarkEvidence
     {
-        KeyScorer(key: key).evidence(windows: windows, pooled: pooled, pooledSlots: pooledSlots,
+        KeyScorer(key: key).evidence(windows: windows, pooled: pooled, windowSlots: windowSlots,
+                                     pooledSlots: pooledSlots,
                                      falsePositiveRate: falsePositiveRate, fingerprint: key.fingerprint,
                                      bonferroniWindows: bonferroniWindows, payloadList: payloadList)
     }
@@ -207,7 +259,8 @@ public struct WatermarkAnalysis: Sendable {
     func newestWindowSettles(key: WatermarkKey, falsePositiveRate: Double, bonferroniWindows: Int) -> Bool {
         guard let window = windows.last else { return false }
         let score = KeyScorer(key: key).score(window.spectra)
-        let tests = KeyScorer.clipHypotheses(windows: max(1, bonferroniWindows), pooledSlots: pooledSlots)
+        let tests = KeyScorer.clipHypotheses(windows: max(1, bonferroniWindows), windowSlots: windowSlots,
+                                             pooledSlots: pooledSlots)
         return WatermarkDetector.pValue(z: score.z, hypotheses: tests) <= falsePositiveRate && score.decoded.crcValid
     }
 

@@ -11,9 +11,10 @@ import AssayCore
 /// needed), then call ``finish()``. Presence is a p-value under "no watermark with this key": the
 /// pilot correlation over all 65,536 cyclic shifts of the tile is, for a random key, a sum of
 /// cosines of independent uniform phases, so `P(z > t) <= exp(-t^2/2)` per shift; the p-value is that
-/// bound times every test of the clip (Bonferroni): 65,536 shifts x (8 geometry slots x windows + 5 slots
-/// of the pooled test that ``finish()`` runs on the sum of all windows, with the geometry search for crop
-/// with rescale and rotation; see ``WatermarkAnalyzer/Configuration/geometrySearch``). The payload is decoded
+/// bound times every test of the clip (Bonferroni): 65,536 shifts x (16 geometry slots x windows (8 on the window
+/// mean, 8 on its first intra frame; see ``WatermarkAnalyzer/Configuration/intraFrameTest``) + 20 slots of the
+/// pooled test that ``finish()`` runs on the sum of all windows, with the geometry search for crop with rescale,
+/// rotation, zoom-out and flip; see ``WatermarkAnalyzer/Configuration/geometrySearch``). The payload is decoded
 /// (soft Viterbi + CRC-16, then a CRC-aided list Viterbi whose list-only payloads need a second window; see
 /// ``PayloadCodec/ListPolicy``) only in tests that pass the threshold.
 public struct WatermarkDetector: Sendable {
@@ -41,8 +42,12 @@ public struct WatermarkDetector: Sendable {
         self.analyzer = try WatermarkAnalyzer(configuration: configuration)
     }
 
-    /// Whether a frame at `time` is needed.
+    /// Whether a frame at `time` is needed on the sampling schedule (see ``wants(_:)``).
     public func wantsFrame(at time: MediaTime) -> Bool { analyzer.wantsFrame(at: time) }
+
+    /// Whether a decoded frame is needed: on the sampling schedule, or a window's first intra frame
+    /// (``WatermarkAnalyzer/wants(_:)``).
+    public func wants(_ frame: Frame) -> Bool { analyzer.wants(frame) }
 
     /// The sampling and windowing configuration.
     public var configuration: WatermarkAnalyzer.Configuration { analyzer.configuration }
@@ -132,13 +137,17 @@ struct KeyScorer {
         var candidates: [(z: Double, index: Int, shift: (Int, Int))]
     }
 
-    /// Hypotheses tested per window (shifts x geometry slots).
-    static let hypothesesPerWindow = Double(TileGeometry.size * TileGeometry.size * GeometryHypothesis.slotCount)
+    /// Hypotheses tested per window (shifts x geometry slots; `windowSlots` is 16 with the intra-frame test).
+    static func hypothesesPerWindow(windowSlots: Int = GeometryHypothesis.slotCount) -> Double {
+        Double(TileGeometry.size * TileGeometry.size * windowSlots)
+    }
 
-    /// Hypotheses a clip's p-value pays for: every shift of every window slot of `windows` windows, and of every
-    /// slot of the pooled test.
-    static func clipHypotheses(windows: Int, pooledSlots: Int) -> Double {
-        Double(TileGeometry.size * TileGeometry.size) * Double(GeometryHypothesis.slotCount * windows + pooledSlots)
+    /// Hypotheses a clip's p-value pays for: every shift of every window slot of `windows` windows (`windowSlots`
+    /// each: 8, or 16 with the intra-frame test), and of every slot of the pooled test.
+    static func clipHypotheses(windows: Int, windowSlots: Int = GeometryHypothesis.slotCount, pooledSlots: Int)
+        -> Double
+    {
+        Double(TileGeometry.size * TileGeometry.size) * Double(windowSlots * windows + pooledSlots)
     }
 
     typealias Spectra = [(hypothesis: GeometryHypothesis, re: [Double], im: [Double])]
@@ -189,7 +198,8 @@ struct KeyScorer {
     ///   - bonferroniWindows: windows paid for in the p-value (at least `windows.count`; more when a
     ///     sequential read stops before analysing every planned window).
     ///   - payloadList: how the CRC-aided list decoder is used (see ``PayloadCodec/ListPolicy``).
-    func evidence(windows: [WindowAnalysis], pooled: PooledAnalysis?, pooledSlots: Int, falsePositiveRate: Double,
+    func evidence(windows: [WindowAnalysis], pooled: PooledAnalysis?, windowSlots: Int = GeometryHypothesis.slotCount,
+                  pooledSlots: Int, falsePositiveRate: Double,
                   fingerprint: String, bonferroniWindows: Int = 0,
                   payloadList: PayloadCodec.ListPolicy = .default) -> WatermarkEvidence
     {
@@ -198,7 +208,8 @@ struct KeyScorer {
             return WatermarkEvidence(present: false, pValue: 1, threshold: falsePositiveRate, keyFingerprint: fingerprint)
         }
         // Every test of the clip (window slots x windows, pooled slots, x shifts) is paid for in each p-value.
-        let tests = Self.clipHypotheses(windows: max(windows.count, bonferroniWindows), pooledSlots: pooledSlots)
+        let tests = Self.clipHypotheses(windows: max(windows.count, bonferroniWindows), windowSlots: windowSlots,
+                                        pooledSlots: pooledSlots)
         var segments: [WatermarkEvidence.Segment] = []
         var clipP = 1.0
         var votes: [UInt64: Int] = [:]
@@ -227,7 +238,7 @@ struct KeyScorer {
             if let top = score.candidates.first, top.z > (best?.z ?? -1) {
                 best = (top.z, window.spectra[top.index].hypothesis.slot, top.shift)
             }
-            let p = WatermarkDetector.pValue(z: score.z, hypotheses: Self.hypothesesPerWindow)
+            let p = WatermarkDetector.pValue(z: score.z, hypotheses: Self.hypothesesPerWindow(windowSlots: windowSlots))
             let adjusted = WatermarkDetector.pValue(z: score.z, hypotheses: tests)
             let present = adjusted <= falsePositiveRate
             var payload: UInt64?

@@ -19,6 +19,12 @@ struct GeometryHypothesis: Sendable, Hashable {
 
     /// Geometry slots per window: {grid, native, lattice, lattice-square} x {plain, mirrored}.
     static let slotCount = 8
+    /// Slot numbers of the window's intra-frame test are the window slot plus this (32...39; session 12). The pooled
+    /// test's slots are 8 and up, fewer than 32.
+    static let intraSlotOffset = 32
+
+    /// Whether this hypothesis reads the window's intra frame alone rather than the window mean.
+    var isIntra: Bool { slot >= Self.intraSlotOffset }
 
     func isClose(to other: GeometryHypothesis) -> Bool {
         mirrored == other.mirrored && abs(a00 - other.a00) < 1e-3 && abs(a01 - other.a01) < 1e-3
@@ -53,11 +59,16 @@ struct WindowAnalysis: Sendable {
         self.nativePeriod = gridPeriod
     }
 
-    /// Analyses the mean luma of a window.
+    /// Analyses the mean luma of a window and, when given, its first intra frame on its own.
+    /// - Parameter intra: the luma of the window's first intra-coded frame (session 12): its residual is folded
+    ///   under the same hypotheses as the mean's, with slots offset by ``GeometryHypothesis/intraSlotOffset``. Its
+    ///   geometry comes from the window (never from the frame or a key), and it does not enter `history`.
     /// - Parameter history: running sum of earlier windows' residuals at the same size (updated here); its
     ///   lattice is used when it is more significant than this window's own (static geometry across a clip).
     /// - Parameter normalized: whether the residual is normalised by its local RMS (``residual(_:normalized:)``).
-    init(mean: FloatImage, start: Double, end: Double, frames: Int, normalized: Bool, history: inout FloatImage?) {
+    init(mean: FloatImage, intra: FloatImage? = nil, start: Double, end: Double, frames: Int, normalized: Bool,
+         history: inout FloatImage?)
+    {
         self.start = start
         self.end = end
         self.frames = frames
@@ -107,6 +118,12 @@ struct WindowAnalysis: Sendable {
             kept.append(h)
         }
         spectra = Self.spectra(residual, kept)
+        if let intra, intra.width == mean.width, intra.height == mean.height {
+            let intraResidual = Self.residual(intra.downscaled(width: aw, height: ah), normalized: normalized)
+            var shifted = kept
+            for i in shifted.indices { shifted[i].slot += GeometryHypothesis.intraSlotOffset }
+            spectra += Self.spectra(intraResidual, shifted)
+        }
     }
 
     /// Folds and whitens a residual under each hypothesis; the hypotheses are independent, so they run on both

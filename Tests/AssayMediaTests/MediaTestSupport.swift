@@ -28,6 +28,17 @@ enum FFprobe {
         }
     }
 
+    /// Per decoded frame of the first video stream, whether ffprobe reports it as intra coded (`pict_type` I or
+    /// `key_frame` 1).
+    static func intraFrames(_ url: URL) throws -> [Bool] {
+        let out = try run(["-select_streams", "v:0", "-show_entries", "frame=key_frame,pict_type", "-of", "csv=p=0",
+                           url.path])
+        return out.split(whereSeparator: \.isNewline).map { line in
+            let parts = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            return parts.contains("I") || parts.first == "1"
+        }
+    }
+
     /// `nb_read_frames` with `-count_frames` for the first video stream.
     static func countFrames(_ url: URL) throws -> Int {
         let out = try run([

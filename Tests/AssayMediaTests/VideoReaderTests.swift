@@ -92,6 +92,18 @@ struct VideoReaderTests {
         }
     }
 
+    @Test("intra-coded frames are flagged as ffprobe reports them, and only those",
+          arguments: ["h264_fragmented.mp4", "h264_aac.mp4", "vp9.webm", "odd_size_ffv1.mkv"])
+    func intraFlags(name: String) throws {
+        let url = try TestFixtures.generated(name)
+        let expected = try FFprobe.intraFrames(url)
+        let frames = try readAll(url)
+        #expect(frames.map(\.isIntra) == expected)
+        #expect(frames.first?.isIntra == true)
+        if name == "h264_fragmented.mp4" { #expect(expected.filter { $0 }.count == 5) }  // GOP 15 over 2 s
+        if name == "odd_size_ffv1.mkv" { #expect(!expected.contains(false)) }  // FFV1 codes every frame alone
+    }
+
     @Test("time range: frames with start <= t < end, same pixels as a full decode")
     func timeRange() throws {
         let url = try TestFixtures.generated("h264_aac.mp4")

@@ -88,6 +88,26 @@ struct WatermarkEndToEndTests {
         #expect(watermark["payload"] as? String == x.payload)
     }
 
+    /// A labeled 720p clip panned (ffmpeg's `scroll`, 6.4 px a frame, wrapping) and re-encoded with x264: after its
+    /// first frame, an I-frame, motion compensation carries the mark with the moving picture, so the 2 s window mean
+    /// smears it. Session 12's intra-frame test reads the I-frame alone (through AssayMedia's decoder, which flags
+    /// it) and finds the payload; `--no-intra-test` (session 11's detector) does not find the mark.
+    @Test func panFoundThroughItsIntraFrame() throws {
+        let e = try CLIEnvironment()
+        let labeled = try Self.labeledBunny(e, extraArguments: ["--no-repository"]).path
+        let panned = e.path("panned.mp4")
+        _ = try CLIEnvironment.ffmpeg(["-i", labeled, "-vf", "scroll=horizontal=0.005", "-c:v", "libx264",
+                                       "-preset", "veryfast", "-crf", "23", "-an", panned])
+        let found = try e.run(["watermark", "detect", panned, "--json", "--all-windows"])
+        let session11 = try e.run(["watermark", "detect", panned, "--json", "--all-windows", "--no-intra-test"])
+        #expect(found.status == 0, "\(found.stderrText)")
+        #expect(session11.status == 3, "\(session11.stdoutText)")
+        let direct = try Self.segments(try e.run(["watermark", "detect", labeled, "--json"]).stdout)
+        let x = try Self.segments(found.stdout)
+        #expect(x.present && x.payload != nil && x.payload == direct.payload)
+        #expect(!(try Self.segments(session11.stdout).present))
+    }
+
     /// A labeled 720p clip reframed the way uploads and editors do, its metadata gone with the re-encode: the centre
     /// 9:16 scaled to 1080x1920 (a vertical upload) and the centre quarter scaled back to 1280x720 (a 2x crop, within
     /// session 11's large-crop region). `verify` finds the label's payload in both and recovers the manifest from the

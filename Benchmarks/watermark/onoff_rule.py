@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Session 11's ship rule (docs/watermark.md, "Session 11"): the large-crop region "on" against "off", same binary.
-usage: s11_rule.py core ON.jsonl OFF.jsonl | geom ON.jsonl OFF.jsonl | crops ON.jsonl OFF.jsonl
-Each file holds wm-bench detect lines with "clip" and either "attack" (geom_attacks.sh, crop_attacks.sh) or "file"
+"""A detector option "on" against "off", same binary: the checks of sessions 11 and 12's ship rules (docs/watermark.md).
+usage: onoff_rule.py core|geom|crops ON.jsonl OFF.jsonl [--more] [--gain ATTACK=N ...]
+(session 11, the large-crop region: `core`, `geom`, `crops --more`; session 12, the intra-frame test:
+`core --gain h264_crf35=3`, `geom`, `crops`). Each file holds wm-bench detect lines with "clip" and either "attack" (geom_attacks.sh, crop_attacks.sh) or "file"
 (redetect.sh: marked.mp4 or the attack's file name). Prints a Markdown table per attack and the rule's checks for
 the set: files present / payload exact with "off" that "on" loses, wrong payloads (clip or segment) with "on", and
 for "core" whether the first 7 search candidates (sessions 4-6's regions) are the same. Exit status 1 when a check
-fails (for crops, when "on" does not give more payloads than "off").
+fails; with --more also when "on" does not give more payloads than "off" in total, and with --gain ATTACK=N when
+"on" gives fewer than N more payloads than "off" on that attack.
 """
 import os, statistics, sys
 
@@ -21,6 +23,13 @@ def load(path):
 
 def main():
     kind, on_path, off_path = sys.argv[1:4]
+    extra = sys.argv[4:]
+    more = "--more" in extra
+    gains = {}
+    for i, a in enumerate(extra):
+        if a == "--gain":
+            attack, n = extra[i + 1].split("=")
+            gains[attack] = int(n)
     on, off = load(on_path), load(off_path)
     keys = sorted(set(on) & set(off))
     missing = sorted(set(on) ^ set(off))
@@ -58,8 +67,13 @@ def main():
         changed = [k for k in keys if on[k].get("search", [])[:7] != off[k].get("search", [])[:7]]
         print(f"first 7 search candidates differ: {len(changed)} {changed or ''}")
         ok = ok and not changed
-    if kind == "crops":
+    if more:
         ok = ok and total_on > total_off
+    for attack, n in gains.items():
+        ks = [k for k in keys if k[1] == attack]
+        gain = sum(on[k]["payload_ok"] for k in ks) - sum(off[k]["payload_ok"] for k in ks)
+        print(f"{attack}: {gain} more payloads with on (needs >= {n})")
+        ok = ok and gain >= n
     print("checks:", "hold" if ok else "FAIL")
     sys.exit(0 if ok else 1)
 

@@ -5,18 +5,19 @@ import Foundation
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
 //   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N] [--allow-small]
 //                 [--ssim-budget B]   SSIM cap (B = 0.0045 is label's --ssim-cap)
-//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--no-extended-search] [--no-large-crop-search] [--no-normalization] [--list N] [--list-unconfirmed] [--allow-small]
+//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--no-extended-search] [--no-large-crop-search] [--intra-test] [--no-normalization] [--list N] [--list-unconfirmed] [--allow-small]
 //                                                              one JSON line per file
 //   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh;
 //    --no-extended-search: session 4's geometry search, the default before session 6; --no-large-crop-search:
-//    sessions 6-10's extended search (no scales past 1.357); --no-normalization: the
+//    sessions 6-10's extended search (no scales past 1.357); --intra-test: session 12's per-window intra-frame test
+//    (off by default; frame types from ffprobe); --no-normalization: the
 //    residual without session 7's local normalisation; FILE may be a .y4m)
 //   (detect --match-decoys N: for a present file without a payload, session 9's repository match against N random
 //    decoy payloads with and without the embedded one; default 10000)
 //   wm-bench codec [--trials N] [--sigma X]                  payload decode CPU and CRC pass rate per list size
 //   wm-bench match-null [--pairs N] [--ids N] [--key S] FILE...   tail of the repository-match statistic for random
 //                                                              payloads against exp(-172 x^2 / 2) (session 9)
-//   wm-bench fp FILE... [--keys N] [--key-base S] [--no-extended-search] [--no-large-crop-search] [--no-normalization]      wrong/random-key false positives
+//   wm-bench fp FILE... [--keys N] [--key-base S] [--no-extended-search] [--no-large-crop-search] [--intra-test] [--no-normalization]      wrong/random-key false positives
 //   wm-bench speed [--frames N] [--ssim-budget B]            embed fps at 720p/1080p, detect time 10 s 1080p
 
 var args = Array(CommandLine.arguments.dropFirst())
@@ -109,7 +110,7 @@ do {
         let geometrySearch = !flag("--no-search")
         let extendedSearch = extendedSearchOption()
         let largeCropSearch = !flag("--no-large-crop-search")
-        let intraTest = !flag("--no-intra-test")
+        let intraTest = flag("--intra-test")
         let normalization = normalizationOption()
         // --list N (1 = plain Viterbi), --list-unconfirmed: the payload list-decoding policy (default: the library's).
         let listSize = Int(option("--list", String(PayloadCodec.ListPolicy.default.listSize)))!
@@ -212,7 +213,7 @@ do {
         let sps = Double(option("--sps", "15"))!
         let extendedSearch = extendedSearchOption()
         let largeCropSearch = !flag("--no-large-crop-search")
-        let intraTest = !flag("--no-intra-test")
+        let intraTest = flag("--intra-test")
         let normalization = normalizationOption()
         for file in args {
             var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps)

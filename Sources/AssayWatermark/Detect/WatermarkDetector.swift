@@ -11,8 +11,9 @@ import AssayCore
 /// needed), then call ``finish()``. Presence is a p-value under "no watermark with this key": the
 /// pilot correlation over all 65,536 cyclic shifts of the tile is, for a random key, a sum of
 /// cosines of independent uniform phases, so `P(z > t) <= exp(-t^2/2)` per shift; the p-value is that
-/// bound times every test of the clip (Bonferroni): 65,536 shifts x (16 geometry slots x windows (8 on the window
-/// mean, 8 on its first intra frame; see ``WatermarkAnalyzer/Configuration/intraFrameTest``) + 20 slots of the
+/// bound times every test of the clip (Bonferroni): 65,536 shifts x (8 geometry slots x windows (16 with the
+/// intra-frame test, 8 more on each window's first intra frame; see
+/// ``WatermarkAnalyzer/Configuration/intraFrameTest``, off by default) + 20 slots of the
 /// pooled test that ``finish()`` runs on the sum of all windows, with the geometry search for crop with rescale,
 /// rotation, zoom-out and flip; see ``WatermarkAnalyzer/Configuration/geometrySearch``). The payload is decoded
 /// (soft Viterbi + CRC-16, then a CRC-aided list Viterbi whose list-only payloads need a second window; see

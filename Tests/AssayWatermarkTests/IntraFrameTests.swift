@@ -17,16 +17,16 @@ struct IntraFrameTests {
 
     /// `frame` moved by (dx, dy) pixels, cyclically (chroma by half, so dx and dy are even).
     static func shifted(_ frame: Frame, dx: Int, dy: Int) throws -> Frame {
-        func move(_ p: Plane, _ dx: Int, _ dy: Int) -> Plane {
+        func move(_ p: Plane, _ dx: Int, _ dy: Int) throws -> Plane {
             var out = p.samples
             for y in 0..<p.height {
                 let sy = ((y - dy) % p.height + p.height) % p.height
                 for x in 0..<p.width { out[y * p.width + x] = p.samples[sy * p.width + ((x - dx) % p.width + p.width) % p.width] }
             }
-            return (try? Plane(width: p.width, height: p.height, samples: out)) ?? p
+            return try Plane(width: p.width, height: p.height, samples: out)
         }
-        var f = try Frame(luma: move(frame.luma, dx, dy), cb: move(frame.cb, dx / 2, dy / 2),
-                          cr: move(frame.cr, dx / 2, dy / 2), time: frame.time, duration: frame.duration,
+        var f = try Frame(luma: try move(frame.luma, dx, dy), cb: try move(frame.cb, dx / 2, dy / 2),
+                          cr: try move(frame.cr, dx / 2, dy / 2), time: frame.time, duration: frame.duration,
                           index: frame.index)
         f.isIntra = frame.isIntra
         return f

@@ -38,8 +38,10 @@ enum VideoIO {
     /// Decodes frames (yuv420p) and calls `body` for each; `body` returns false to stop. A `.y4m` file (4:2:0) is
     /// read directly, without ffmpeg (so that `valgrind --tool=callgrind` can count the detector's instructions:
     /// it cannot start subprocesses here).
+    /// - Parameter frameTypes: set ``Frame/isIntra`` from an ffprobe pass (a second decode of the file; only the
+    ///   detector's intra-frame test reads it).
     static func decode(_ path: String, vf: String? = nil, maxFrames: Int? = nil, start: Double = 0,
-                       _ body: (Frame) throws -> Bool) throws -> VideoInfo
+                       frameTypes: Bool = false, _ body: (Frame) throws -> Bool) throws -> VideoInfo
     {
         if path.hasSuffix(".y4m") && vf == nil && start == 0 { return try readY4M(path, maxFrames: maxFrames, body) }
         var info = try probe(path)
@@ -49,7 +51,7 @@ enum VideoIO {
         }
         // Session 12: which frames the decoder saw as intra coded (the detector's intra-frame test), from ffprobe;
         // the pipe below carries pixels only. Not known after a seek or a filter.
-        let intra = start == 0 && vf == nil ? try intraFlags(path) : []
+        let intra = frameTypes && start == 0 && vf == nil ? try intraFlags(path) : []
         var args = ["-v", "error", "-threads", "2"]
         if start > 0 { args += ["-ss", String(start)] }
         args += ["-i", path]

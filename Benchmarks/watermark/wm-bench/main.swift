@@ -128,7 +128,7 @@ do {
             configuration.residualNormalization = normalization
             var analyzer = try WatermarkAnalyzer(configuration: configuration)
             var detectCPU = 0.0
-            _ = try VideoIO.decode(file) { frame in
+            _ = try VideoIO.decode(file, frameTypes: intraTest) { frame in
                 if analyzer.wants(frame) {
                     let t0 = cpuTime()
                     try analyzer.add(frame)
@@ -222,7 +222,7 @@ do {
             configuration.intraFrameTest = intraTest
             configuration.residualNormalization = normalization
             var analyzer = try WatermarkAnalyzer(configuration: configuration)
-            _ = try VideoIO.decode(file) { frame in
+            _ = try VideoIO.decode(file, frameTypes: intraTest) { frame in
                 try analyzer.add(frame)
                 return true
             }

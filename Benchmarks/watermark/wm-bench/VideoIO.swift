@@ -40,10 +40,15 @@ enum VideoIO {
     /// it cannot start subprocesses here).
     /// - Parameter frameTypes: set ``Frame/isIntra`` from an ffprobe pass (a second decode of the file; only the
     ///   detector's intra-frame test reads it).
+    /// - Parameter intraFrames: frame indices to flag intra instead (session 13: a `.y4m` under callgrind, which
+    ///   cannot run ffprobe, with the frame types its source has).
     static func decode(_ path: String, vf: String? = nil, maxFrames: Int? = nil, start: Double = 0,
-                       frameTypes: Bool = false, _ body: (Frame) throws -> Bool) throws -> VideoInfo
+                       frameTypes: Bool = false, intraFrames: Set<Int>? = nil,
+                       _ body: (Frame) throws -> Bool) throws -> VideoInfo
     {
-        if path.hasSuffix(".y4m") && vf == nil && start == 0 { return try readY4M(path, maxFrames: maxFrames, body) }
+        if path.hasSuffix(".y4m") && vf == nil && start == 0 {
+            return try readY4M(path, maxFrames: maxFrames, intraFrames: intraFrames ?? [], body)
+        }
         var info = try probe(path)
         if let vf, vf.contains("scale") {
             // Output size after the filter: decode one frame as PGM.
@@ -51,7 +56,8 @@ enum VideoIO {
         }
         // Session 12: which frames the decoder saw as intra coded (the detector's intra-frame test), from ffprobe;
         // the pipe below carries pixels only. Not known after a seek or a filter.
-        let intra = frameTypes && start == 0 && vf == nil ? try intraFlags(path) : []
+        let intra = try intraFrames.map { set in (0..<((set.max() ?? -1) + 1)).map { set.contains($0) } }
+            ?? (frameTypes && start == 0 && vf == nil ? intraFlags(path) : [])
         var args = ["-v", "error", "-threads", "2"]
         if start > 0 { args += ["-ss", String(start)] }
         args += ["-i", path]
@@ -107,7 +113,8 @@ enum VideoIO {
     }
 
     /// Reads an uncompressed YUV4MPEG2 file (`ffmpeg -i IN -pix_fmt yuv420p OUT.y4m`).
-    static func readY4M(_ path: String, maxFrames: Int?, _ body: (Frame) throws -> Bool) throws -> VideoInfo {
+    static func readY4M(_ path: String, maxFrames: Int?, intraFrames: Set<Int> = [],
+                        _ body: (Frame) throws -> Bool) throws -> VideoInfo {
         guard let data = FileManager.default.contents(atPath: path),
             let end = data.firstIndex(of: 0x0A), data.starts(with: Array("YUV4MPEG2 ".utf8))
         else { throw BenchError("not a YUV4MPEG2 file: \(path)") }
@@ -131,11 +138,12 @@ enum VideoIO {
         while offset < data.count, maxFrames.map({ index < $0 }) ?? true {
             guard let line = data[offset...].firstIndex(of: 0x0A), line + 1 + frameBytes <= data.count else { break }
             let y0 = line + 1, u0 = y0 + w * h, v0 = u0 + c.width * c.height
-            let frame = try Frame(
+            var frame = try Frame(
                 luma: Plane(width: w, height: h, samples: Array(data[y0..<u0])),
                 cb: Plane(width: c.width, height: c.height, samples: Array(data[u0..<v0])),
                 cr: Plane(width: c.width, height: c.height, samples: Array(data[v0..<(v0 + c.width * c.height)])),
                 time: MediaTime(seconds: Double(index) / fps), index: index)
+            frame.isIntra = intraFrames.contains(index)
             index += 1
             offset = y0 + frameBytes
             if try !body(frame) { break }

@@ -5,7 +5,7 @@ import Foundation
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
 //   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N] [--allow-small]
 //                 [--ssim-budget B]   SSIM cap (B = 0.0045 is label's --ssim-cap)
-//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--no-extended-search] [--no-large-crop-search] [--intra-test] [--no-normalization] [--list N] [--list-unconfirmed] [--allow-small]
+//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--no-extended-search] [--no-large-crop-search] [--intra-test] [--intra-frames I,J] [--no-normalization] [--list N] [--list-unconfirmed] [--allow-small]
 //                                                              one JSON line per file
 //   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh;
 //    --no-extended-search: session 4's geometry search, the default before session 6; --no-large-crop-search:
@@ -111,6 +111,9 @@ do {
         let extendedSearch = extendedSearchOption()
         let largeCropSearch = !flag("--no-large-crop-search")
         let intraTest = flag("--intra-test")
+        // --intra-frames 0,60: these frame indices are intra (instead of ffprobe's types; for .y4m under callgrind).
+        let intraList = option("--intra-frames", "")
+        let intraFrames = intraList.isEmpty ? nil : Set(intraList.split(separator: ",").compactMap { Int($0) })
         let normalization = normalizationOption()
         // --list N (1 = plain Viterbi), --list-unconfirmed: the payload list-decoding policy (default: the library's).
         let listSize = Int(option("--list", String(PayloadCodec.ListPolicy.default.listSize)))!
@@ -128,7 +131,7 @@ do {
             configuration.residualNormalization = normalization
             var analyzer = try WatermarkAnalyzer(configuration: configuration)
             var detectCPU = 0.0
-            _ = try VideoIO.decode(file, frameTypes: intraTest) { frame in
+            _ = try VideoIO.decode(file, frameTypes: intraTest, intraFrames: intraFrames) { frame in
                 if analyzer.wants(frame) {
                     let t0 = cpuTime()
                     try analyzer.add(frame)
@@ -214,6 +217,9 @@ do {
         let extendedSearch = extendedSearchOption()
         let largeCropSearch = !flag("--no-large-crop-search")
         let intraTest = flag("--intra-test")
+        // --intra-frames 0,60: these frame indices are intra (instead of ffprobe's types; for .y4m under callgrind).
+        let intraList = option("--intra-frames", "")
+        let intraFrames = intraList.isEmpty ? nil : Set(intraList.split(separator: ",").compactMap { Int($0) })
         let normalization = normalizationOption()
         for file in args {
             var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps)
@@ -222,7 +228,7 @@ do {
             configuration.intraFrameTest = intraTest
             configuration.residualNormalization = normalization
             var analyzer = try WatermarkAnalyzer(configuration: configuration)
-            _ = try VideoIO.decode(file, frameTypes: intraTest) { frame in
+            _ = try VideoIO.decode(file, frameTypes: intraTest, intraFrames: intraFrames) { frame in
                 try analyzer.add(frame)
                 return true
             }

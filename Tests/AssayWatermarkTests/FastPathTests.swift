@@ -174,4 +174,44 @@ struct FastPathTests {
         }
         #expect(Self.same(WindowAnalysis.residual(y, normalized: true), normalized))
     }
+
+    @Test("The column pass of the FFT: all columns at once equals one column at a time through transform(_:_:inverse:)",
+          arguments: [(256, 256, 0, 256), (256, 256, 0, 41), (256, 256, 216, 256), (512, 1024, 0, 513), (8, 2, 0, 2),
+                      (2, 4, 1, 3)])
+    func columnPass(rows: Int, stride: Int, low: Int, high: Int) {
+        var rng = SeededGenerator(seed: UInt64(rows * 7 + stride + low))
+        let count = rows * stride
+        let re0 = (0..<count).map { _ in Double(Int(rng.next() % 2_000_001) - 1_000_000) / 7_919 }
+        let im0 = (0..<count).map { _ in Double(Int(rng.next() % 2_000_001) - 1_000_000) / 104_729 }
+        let plan = FFT(count: rows)
+        for inverse in [false, true] {
+            var re = re0, im = im0, refRe = re0, refIm = im0
+            re.withUnsafeMutableBufferPointer { r in
+                im.withUnsafeMutableBufferPointer { i in
+                    plan.transformColumns(r.baseAddress!, i.baseAddress!, stride: stride, columns: low..<high,
+                                          inverse: inverse)
+                }
+            }
+            // The code before session 13: each column copied out, transformed, copied back.
+            var a = [Double](repeating: 0, count: rows), b = a
+            for x in low..<high {
+                for y in 0..<rows {
+                    a[y] = refRe[y * stride + x]
+                    b[y] = refIm[y * stride + x]
+                }
+                a.withUnsafeMutableBufferPointer { ap in
+                    b.withUnsafeMutableBufferPointer { bp in plan.transform(ap.baseAddress!, bp.baseAddress!, inverse: inverse) }
+                }
+                for y in 0..<rows {
+                    refRe[y * stride + x] = a[y]
+                    refIm[y * stride + x] = b[y]
+                }
+            }
+            #expect(zip(re, refRe).allSatisfy { $0.bitPattern == $1.bitPattern }, "inverse \(inverse)")
+            #expect(zip(im, refIm).allSatisfy { $0.bitPattern == $1.bitPattern }, "inverse \(inverse)")
+            // Columns outside the range are untouched, and the transform did something inside it.
+            #expect((0..<count).allSatisfy { (low..<high).contains($0 % stride) || re[$0] == re0[$0] })
+            #expect(re != re0)
+        }
+    }
 }

@@ -429,8 +429,7 @@ struct WhitenedSpectrum {
                                 i[p1 + k] = -(zr - cr) / 2
                             }
                         }
-                        columnPlan.transformColumns(r, i, stride: mx, columns: 0...(mx / 2), scratch: a, b,
-                                                    inverse: false)
+                        columnPlan.transformColumns(r, i, stride: mx, columns: 0..<(mx / 2 + 1), inverse: false)
                     }
                 }
             }

@@ -362,10 +362,10 @@ struct KeyScorer {
         return (best / (2 * energy).squareRoot(), (at / n, at % n))
     }
 
-    /// Columns of the tile spectrum that can hold band bins (|u| <= bandHigh).
-    static let bandColumns: [Int] = {
+    /// Columns of the tile spectrum that can hold band bins (|u| <= bandHigh), as two contiguous ranges.
+    static let bandColumnRanges: [Range<Int>] = {
         let n = TileGeometry.size, high = Int(TileGeometry.bandHigh)
-        return Array(0...high) + Array((n - high)..<n)
+        return [0..<(high + 1), (n - high)..<n]
     }()
     static let tilePlan = FFT(count: TileGeometry.size)
 
@@ -384,7 +384,9 @@ struct KeyScorer {
                 ar.withUnsafeMutableBufferPointer { abr in
                     ai.withUnsafeMutableBufferPointer { abi in
                         let r = rp.baseAddress!, i = ip.baseAddress!, a = abr.baseAddress!, b = abi.baseAddress!
-                        plan.transformColumns(r, i, stride: n, columns: bandColumns, scratch: a, b, inverse: true)
+                        for range in bandColumnRanges {
+                            plan.transformColumns(r, i, stride: n, columns: range, inverse: true)
+                        }
                         for y in stride(from: 0, to: n, by: 2) {
                             let p = y * n, q = p + n
                             for u in 0..<n {

@@ -59,8 +59,8 @@ struct WatermarkCommand: ParsableCommand {
               help: "With the extended search, also search crops to 2.5x rescaled back (the default).")
         var largeCropSearch = true
         @Flag(inversion: .prefixedNo,
-              help: "Also read each window's first intra-coded frame on its own (off by default; reads heavily compressed clips better, costs 0.1-0.2 s CPU).")
-        var intraTest = false
+              help: "Also read each window's first intra-coded frame on its own (the default; reads heavily compressed clips better).")
+        var intraTest = true
         @Flag(inversion: .prefixedNo,
               help: "Divide the residual by its local RMS before reading the mark (the default).")
         var normalization = true

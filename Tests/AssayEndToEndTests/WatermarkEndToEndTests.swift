@@ -90,16 +90,17 @@ struct WatermarkEndToEndTests {
 
     /// A labeled 720p clip panned (ffmpeg's `scroll`, 6.4 px a frame, wrapping) and re-encoded with x264: after its
     /// first frame, an I-frame, motion compensation carries the mark with the moving picture, so the 2 s window mean
-    /// smears it. Session 12's intra-frame test (`--intra-test`, off by default) reads the I-frame alone (through
-    /// AssayMedia's decoder, which flags it) and finds the payload; the default detector does not find the mark.
+    /// smears it. Session 12's intra-frame test (the default since session 13) reads the I-frame alone (through
+    /// AssayMedia's decoder, which flags it) and finds the payload; without it (`--no-intra-test`, session 11's
+    /// detector) the mark is not found.
     @Test func panFoundThroughItsIntraFrame() throws {
         let e = try CLIEnvironment()
         let labeled = try Self.labeledBunny(e, extraArguments: ["--no-repository"]).path
         let panned = e.path("panned.mp4")
         _ = try CLIEnvironment.ffmpeg(["-i", labeled, "-vf", "scroll=horizontal=0.005", "-c:v", "libx264",
                                        "-preset", "veryfast", "-crf", "23", "-an", panned])
-        let found = try e.run(["watermark", "detect", panned, "--json", "--all-windows", "--intra-test"])
-        let session11 = try e.run(["watermark", "detect", panned, "--json", "--all-windows"])
+        let found = try e.run(["watermark", "detect", panned, "--json", "--all-windows"])
+        let session11 = try e.run(["watermark", "detect", panned, "--json", "--all-windows", "--no-intra-test"])
         #expect(found.status == 0, "\(found.stderrText)")
         #expect(session11.status == 3, "\(session11.stdoutText)")
         let direct = try Self.segments(try e.run(["watermark", "detect", labeled, "--json"]).stdout)

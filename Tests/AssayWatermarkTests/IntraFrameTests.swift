@@ -4,7 +4,8 @@ import Foundation
 import Testing
 @testable import AssayWatermark
 
-/// The intra-frame test (session 12, ``WatermarkAnalyzer/Configuration/intraFrameTest``, off by default): each
+/// The intra-frame test (session 12, ``WatermarkAnalyzer/Configuration/intraFrameTest``, on by default since
+/// session 13): each
 /// window's first intra-coded frame is also read on its own, under the window's geometry hypotheses.
 ///
 /// The clip stands in for what x264 does to a marked clip under heavy compression: after the I-frame, motion
@@ -118,12 +119,13 @@ struct IntraFrameTests {
         #expect(!b.windows[0].spectra.contains { $0.hypothesis.isIntra })
     }
 
-    @Test("Bonferroni: 16 slots per window with the intra test, whether or not a window had an intra frame; 8 without")
+    @Test("Bonferroni: 16 slots per window with the intra test (the default), whether or not a window had an intra frame; 8 without")
     func slotsAndThresholds() throws {
-        #expect(try WatermarkAnalyzer().closedWindows().windowSlots == 8)  // off by default
-        var on = WatermarkAnalyzer.Configuration()
-        on.intraFrameTest = true
-        #expect(try WatermarkAnalyzer(configuration: on).closedWindows().windowSlots == 16)
+        #expect(WatermarkAnalyzer.Configuration().intraFrameTest)  // on by default since session 13
+        #expect(try WatermarkAnalyzer().closedWindows().windowSlots == 16)
+        var off = WatermarkAnalyzer.Configuration()
+        off.intraFrameTest = false
+        #expect(try WatermarkAnalyzer(configuration: off).closedWindows().windowSlots == 8)
         #expect(KeyScorer.clipHypotheses(windows: 2, windowSlots: 16, pooledSlots: 20) == 65_536 * 52)
         #expect(KeyScorer.hypothesesPerWindow(windowSlots: 16) == 65_536 * 16)
         // Presence thresholds at 1e-6 for 3 s, 6 s and 10 s clips (2, 3 and 5 windows).

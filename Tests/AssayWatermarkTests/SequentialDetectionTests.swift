@@ -34,15 +34,15 @@ struct SequentialDetectionTests {
         #expect(settled.evidence.present)
         #expect(settled.evidence.payload == EmbedDetectTests.payload)
         #expect(settled.evidence.segments.count == 1)
-        // The same window scored alone, without the pooled test, pays for its 8 slots; the sequential read pays
-        // for 8 slots in each of the three planned windows and for the 20 pooled slots a full read would test (5
-        // before session 6 made the extended geometry search the default, 16 before session 11's large crops).
-        // (With session 12's intra-frame test, off by default, both would pay 16 per window.)
+        // The same window scored alone, without the pooled test, pays for its 16 slots; the sequential read pays
+        // for 16 slots in each of the three planned windows and for the 20 pooled slots a full read would test (5
+        // before session 6 made the extended geometry search the default, 16 before session 11's large crops; 8
+        // slots per window before session 13 made the intra-frame test the default, when the ratio was 44 / 8).
         let alone = try EmbedDetectTests.analyse(Array(marked.prefix(8)),
                                                  configuration: .init(samplesPerSecond: 4, geometrySearch: false))
             .evidence(key: key)
         #expect(alone.pValue > 0)
-        #expect(abs(settled.evidence.pValue / alone.pValue - 44.0 / 8) < 1e-9 || settled.evidence.pValue == 1)
+        #expect(abs(settled.evidence.pValue / alone.pValue - 68.0 / 16) < 1e-9 || settled.evidence.pValue == 1)
     }
 
     @Test("unmarked and other-key video never settle; the full read still works after the checks")

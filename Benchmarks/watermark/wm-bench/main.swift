@@ -5,19 +5,19 @@ import Foundation
 // wm-bench: benchmark harness for AssayWatermark (release build; see Benchmarks/watermark/README.md).
 //   wm-bench embed IN OUT [--key S] [--payload S] [--strength X] [--crf N] [--crops PREFIX] [--frames N] [--allow-small]
 //                 [--ssim-budget B]   SSIM cap (B = 0.0045 is label's --ssim-cap)
-//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--no-extended-search] [--no-large-crop-search] [--intra-test] [--intra-frames I,J] [--no-normalization] [--list N] [--list-unconfirmed] [--allow-small]
+//   wm-bench detect FILE... [--key S] [--payload S] [--no-search] [--no-extended-search] [--no-large-crop-search] [--no-intra-test] [--intra-frames I,J] [--no-normalization] [--list N] [--list-unconfirmed] [--allow-small]
 //                                                              one JSON line per file
 //   (--allow-small: mark / analyse frames under WatermarkEmbedder.minimumReadablePixels, for small_sizes.sh;
 //    --no-extended-search: session 4's geometry search, the default before session 6; --no-large-crop-search:
-//    sessions 6-10's extended search (no scales past 1.357); --intra-test: session 12's per-window intra-frame test
-//    (off by default; frame types from ffprobe); --no-normalization: the
+//    sessions 6-10's extended search (no scales past 1.357); --no-intra-test: without session 12's per-window intra-frame
+//    test (on by default since session 13; frame types from ffprobe); --no-normalization: the
 //    residual without session 7's local normalisation; FILE may be a .y4m)
 //   (detect --match-decoys N: for a present file without a payload, session 9's repository match against N random
 //    decoy payloads with and without the embedded one; default 10000)
 //   wm-bench codec [--trials N] [--sigma X]                  payload decode CPU and CRC pass rate per list size
 //   wm-bench match-null [--pairs N] [--ids N] [--key S] FILE...   tail of the repository-match statistic for random
 //                                                              payloads against exp(-172 x^2 / 2) (session 9)
-//   wm-bench fp FILE... [--keys N] [--key-base S] [--no-extended-search] [--no-large-crop-search] [--intra-test] [--no-normalization]      wrong/random-key false positives
+//   wm-bench fp FILE... [--keys N] [--key-base S] [--no-extended-search] [--no-large-crop-search] [--no-intra-test] [--no-normalization]      wrong/random-key false positives
 //   wm-bench speed [--frames N] [--ssim-budget B]            embed fps at 720p/1080p, detect time 10 s 1080p
 
 var args = Array(CommandLine.arguments.dropFirst())
@@ -35,6 +35,12 @@ var args = Array(CommandLine.arguments.dropFirst())
     let given = args.contains(name)
     args.removeAll { $0 == name || aliases.contains($0) }
     return given
+}
+
+/// The intra-frame test is the library's default since session 13: `--no-intra-test` turns it off (session 11's
+/// detector), `--intra-test` (session 12's opt-in) is still accepted and changes nothing.
+@MainActor func intraTestOption() -> Bool {
+    !flag("--no-intra-test", ignoring: ["--intra-test"])
 }
 
 /// The extended geometry search is the library's default since session 6: `--no-extended-search` turns it off
@@ -110,7 +116,7 @@ do {
         let geometrySearch = !flag("--no-search")
         let extendedSearch = extendedSearchOption()
         let largeCropSearch = !flag("--no-large-crop-search")
-        let intraTest = flag("--intra-test")
+        let intraTest = intraTestOption()
         // --intra-frames 0,60: these frame indices are intra (instead of ffprobe's types; for .y4m under callgrind).
         let intraList = option("--intra-frames", "")
         let intraFrames = intraList.isEmpty ? nil : Set(intraList.split(separator: ",").compactMap { Int($0) })
@@ -216,7 +222,7 @@ do {
         let sps = Double(option("--sps", "15"))!
         let extendedSearch = extendedSearchOption()
         let largeCropSearch = !flag("--no-large-crop-search")
-        let intraTest = flag("--intra-test")
+        let intraTest = intraTestOption()
         // --intra-frames 0,60: these frame indices are intra (instead of ffprobe's types; for .y4m under callgrind).
         let intraList = option("--intra-frames", "")
         let intraFrames = intraList.isEmpty ? nil : Set(intraList.split(separator: ",").compactMap { Int($0) })

@@ -36,10 +36,10 @@ public struct VerifyOptions: Sendable {
     /// sessions 6-10's search.
     public var watermarkLargeCropSearch = true
     /// Also read each window's first intra-coded frame on its own (`WatermarkAnalyzer.Configuration.intraFrameTest`,
-    /// session 12): 8 more slots per window. Off by default (it costs about 0.1-0.2 s more detector CPU per 3 s
-    /// clip, over its budget at 1080p); `true` reads heavily compressed clips better (x264 CRF 35: 12 payloads of
-    /// 30 instead of 7).
-    public var watermarkIntraFrameTest = false
+    /// session 12): 8 more slots per window. On by default since session 13: it reads heavily compressed clips
+    /// better (x264 CRF 35: 12 payloads of 30 instead of 7) for a few hundredths of a second of detector CPU per
+    /// 3 s clip; `false` gives session 11's detector.
+    public var watermarkIntraFrameTest = true
     /// Divide the watermark detector's residual by its local RMS before folding it
     /// (`WatermarkAnalyzer.Configuration.residualNormalization`; on by default since session 7): a key-independent
     /// weighting that raises the evidence of re-encoded marked clips and leaves the false-positive bound as it is.

@@ -46,10 +46,11 @@ public struct WatermarkAnalyzer: Sendable {
         /// compression an encoder's P and B frames carry the mark along with the moving content, each at another
         /// shift, so the window mean smears it; the intra frame keeps it where it was embedded. Its 8 slots per
         /// window count in the clip's Bonferroni factor whenever this is on (16 per window instead of 8), whether
-        /// or not a window had an intra frame. **Off by default:** its ship rule held on detection (x264 CRF 35
-        /// 7 -> 12 payloads of 30, nothing lost, no false positive) but not on cost (+0.17 s detector CPU per 3 s
-        /// 1080p clip against a bar of 0.15 s; docs/watermark.md, "Session 12").
-        public var intraFrameTest: Bool = false
+        /// or not a window had an intra frame. **On by default since session 13:** its ship rule held on detection
+        /// in session 12 (x264 CRF 35 7 -> 12 payloads of 30, nothing lost, no false positive) and, once session 13
+        /// made the detector cheaper with output identical to the bit, on cost too (docs/watermark.md, "Session
+        /// 13"). `false` gives session 11's detector (thresholds 7.55 / 7.58 / 7.62 instead of 7.60 / 7.63 / 7.68).
+        public var intraFrameTest: Bool = true
 
         /// Creates a configuration.
         public init(windowDuration: Double = 2.0, samplesPerSecond: Double = 15, maximumFramesPerWindow: Int = 60,

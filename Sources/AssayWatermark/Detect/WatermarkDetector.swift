@@ -13,7 +13,7 @@ import AssayCore
 /// cosines of independent uniform phases, so `P(z > t) <= exp(-t^2/2)` per shift; the p-value is that
 /// bound times every test of the clip (Bonferroni): 65,536 shifts x (8 geometry slots x windows (16 with the
 /// intra-frame test, 8 more on each window's first intra frame; see
-/// ``WatermarkAnalyzer/Configuration/intraFrameTest``, off by default) + 20 slots of the
+/// ``WatermarkAnalyzer/Configuration/intraFrameTest``, on by default) + 20 slots of the
 /// pooled test that ``finish()`` runs on the sum of all windows, with the geometry search for crop with rescale,
 /// rotation, zoom-out and flip; see ``WatermarkAnalyzer/Configuration/geometrySearch``). The payload is decoded
 /// (soft Viterbi + CRC-16, then a CRC-aided list Viterbi whose list-only payloads need a second window; see

@@ -33,20 +33,54 @@ struct FFT: Sendable {
 
     /// In-place transform of `count` points (unscaled in both directions; callers scale).
     func transform(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, inverse: Bool) {
-        let n = count
+        forEachSwap { i, j in Self.swap(re + i, im + i, re + j, im + j, at: 0) }
+        forEachButterfly(inverse: inverse) { a, b, wr, wi in
+            Self.butterfly(re + a, im + a, re + b, im + b, at: 0, wr, wi)
+        }
+    }
+
+    /// Exchanges the complex values at offset `x` of two points (or rows).
+    @inline(__always)
+    fileprivate static func swap(_ ar: UnsafeMutablePointer<Double>, _ ai: UnsafeMutablePointer<Double>,
+                                 _ br: UnsafeMutablePointer<Double>, _ bi: UnsafeMutablePointer<Double>, at x: Int) {
+        let tr = ar[x]
+        ar[x] = br[x]
+        br[x] = tr
+        let ti = ai[x]
+        ai[x] = bi[x]
+        bi[x] = ti
+    }
+
+    /// One radix-2 butterfly on the values at offset `x`: `(A, B) <- (A + wB, A - wB)` with `w = wr + i wi`.
+    @inline(__always)
+    fileprivate static func butterfly(_ ar: UnsafeMutablePointer<Double>, _ ai: UnsafeMutablePointer<Double>,
+                                      _ br: UnsafeMutablePointer<Double>, _ bi: UnsafeMutablePointer<Double>,
+                                      at x: Int, _ wr: Double, _ wi: Double) {
+        let xr = br[x] * wr - bi[x] * wi
+        let xi = br[x] * wi + bi[x] * wr
+        br[x] = ar[x] - xr
+        bi[x] = ai[x] - xi
+        ar[x] += xr
+        ai[x] += xi
+    }
+
+    /// The bit-reversal permutation, as the swaps `(i, j)` with `i < j`, in order.
+    @inline(__always)
+    fileprivate func forEachSwap(_ body: (Int, Int) -> Void) {
         reversed.withUnsafeBufferPointer { rev in
-            for i in 0..<n {
+            for i in 0..<count {
                 let j = Int(rev[i])
-                if j > i {
-                    let tr = re[i]
-                    re[i] = re[j]
-                    re[j] = tr
-                    let ti = im[i]
-                    im[i] = im[j]
-                    im[j] = ti
-                }
+                if j > i { body(i, j) }
             }
         }
+    }
+
+    /// Every radix-2 butterfly in order, stage by stage: the points `a` and `b = a + half` and the twiddle
+    /// `(wr, wi)`. ``transform(_:_:inverse:)`` applies each to one point pair,
+    /// ``transformColumns(_:_:stride:columns:inverse:)`` to a pair of rows.
+    @inline(__always)
+    fileprivate func forEachButterfly(inverse: Bool, _ body: (Int, Int, Double, Double) -> Void) {
+        let n = count
         let sign: Double = inverse ? 1 : -1
         cosTable.withUnsafeBufferPointer { ct in
             sinTable.withUnsafeBufferPointer { st in
@@ -58,16 +92,7 @@ struct FFT: Sendable {
                     while start < n {
                         var k = 0
                         for j in 0..<half {
-                            let wr = ct[k]
-                            let wi = sign * st[k]
-                            let a = start + j
-                            let b = a + half
-                            let xr = re[b] * wr - im[b] * wi
-                            let xi = re[b] * wi + im[b] * wr
-                            re[b] = re[a] - xr
-                            im[b] = im[a] - xi
-                            re[a] += xr
-                            im[a] += xi
+                            body(start + j, start + j + half, ct[k], sign * st[k])
                             k += step
                         }
                         start += size
@@ -88,55 +113,17 @@ extension FFT {
     /// unscaled.
     func transformColumns(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, stride: Int,
                           columns: Range<Int>, inverse: Bool) {
-        let n = count, width = columns.count
+        precondition(columns.lowerBound >= 0 && columns.upperBound <= stride, "columns outside the row")
+        let width = columns.count
         guard width > 0 else { return }
         let re = re + columns.lowerBound, im = im + columns.lowerBound
-        reversed.withUnsafeBufferPointer { rev in
-            for i in 0..<n {
-                let j = Int(rev[i])
-                guard j > i else { continue }
-                let ri = re + i * stride, rj = re + j * stride, ii = im + i * stride, ij = im + j * stride
-                for x in 0..<width {
-                    let tr = ri[x]
-                    ri[x] = rj[x]
-                    rj[x] = tr
-                    let ti = ii[x]
-                    ii[x] = ij[x]
-                    ij[x] = ti
-                }
-            }
+        forEachSwap { i, j in
+            let ri = re + i * stride, ii = im + i * stride, rj = re + j * stride, ij = im + j * stride
+            for x in 0..<width { Self.swap(ri, ii, rj, ij, at: x) }
         }
-        let sign: Double = inverse ? 1 : -1
-        cosTable.withUnsafeBufferPointer { ct in
-            sinTable.withUnsafeBufferPointer { st in
-                var size = 2
-                while size <= n {
-                    let half = size / 2
-                    let step = n / size
-                    var start = 0
-                    while start < n {
-                        var k = 0
-                        for j in 0..<half {
-                            let wr = ct[k]
-                            let wi = sign * st[k]
-                            let a = start + j
-                            let b = a + half
-                            let ar = re + a * stride, ai = im + a * stride, br = re + b * stride, bi = im + b * stride
-                            for x in 0..<width {
-                                let xr = br[x] * wr - bi[x] * wi
-                                let xi = br[x] * wi + bi[x] * wr
-                                br[x] = ar[x] - xr
-                                bi[x] = ai[x] - xi
-                                ar[x] += xr
-                                ai[x] += xi
-                            }
-                            k += step
-                        }
-                        start += size
-                    }
-                    size <<= 1
-                }
-            }
+        forEachButterfly(inverse: inverse) { a, b, wr, wi in
+            let ar = re + a * stride, ai = im + a * stride, br = re + b * stride, bi = im + b * stride
+            for x in 0..<width { Self.butterfly(ar, ai, br, bi, at: x, wr, wi) }
         }
     }
 }

@@ -43,6 +43,13 @@ var args = Array(CommandLine.arguments.dropFirst())
     !flag("--no-intra-test", ignoring: ["--intra-test"])
 }
 
+/// `--intra-frames 0,60`: these frame indices are intra, instead of ffprobe's picture types (session 13: a `.y4m`
+/// under callgrind, which cannot run ffprobe); nil when not given.
+@MainActor func intraFramesOption() -> Set<Int>? {
+    let list = option("--intra-frames", "")
+    return list.isEmpty ? nil : Set(list.split(separator: ",").compactMap { Int($0) })
+}
+
 /// The extended geometry search is the library's default since session 6: `--no-extended-search` turns it off
 /// (session 4's search), `--extended-search` (session 5's opt-in) is still accepted and changes nothing.
 @MainActor func extendedSearchOption() -> Bool {
@@ -117,9 +124,7 @@ do {
         let extendedSearch = extendedSearchOption()
         let largeCropSearch = !flag("--no-large-crop-search")
         let intraTest = intraTestOption()
-        // --intra-frames 0,60: these frame indices are intra (instead of ffprobe's types; for .y4m under callgrind).
-        let intraList = option("--intra-frames", "")
-        let intraFrames = intraList.isEmpty ? nil : Set(intraList.split(separator: ",").compactMap { Int($0) })
+        let intraFrames = intraFramesOption()
         let normalization = normalizationOption()
         // --list N (1 = plain Viterbi), --list-unconfirmed: the payload list-decoding policy (default: the library's).
         let listSize = Int(option("--list", String(PayloadCodec.ListPolicy.default.listSize)))!
@@ -223,9 +228,7 @@ do {
         let extendedSearch = extendedSearchOption()
         let largeCropSearch = !flag("--no-large-crop-search")
         let intraTest = intraTestOption()
-        // --intra-frames 0,60: these frame indices are intra (instead of ffprobe's types; for .y4m under callgrind).
-        let intraList = option("--intra-frames", "")
-        let intraFrames = intraList.isEmpty ? nil : Set(intraList.split(separator: ",").compactMap { Int($0) })
+        let intraFrames = intraFramesOption()
         let normalization = normalizationOption()
         for file in args {
             var configuration = WatermarkAnalyzer.Configuration(samplesPerSecond: sps)

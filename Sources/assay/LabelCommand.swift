@@ -110,6 +110,11 @@ struct LabelCommand: ParsableCommand {
                 emit("  manifest    \(result.manifestLabel) (\(result.manifestCount) in store)\n")
                 emit("  AIGC        \(result.aigc.jsonString())\n")
                 if let r = result.repositoryPath { emit("  repository  \(r)\n") }
+                if let q = result.watermarkQuality {
+                    let psnr = q.psnrY.map { String(format: "%.1f dB", $0) } ?? "no change"
+                    emit("  watermark   PSNR-Y \(psnr), SSIM-Y \(String(format: "%.4f", q.ssimY)) (worst "
+                         + "\(String(format: "%.4f", q.worstSSIMY))) on \(q.framesMeasured) frames measured\n")
+                }
                 for n in result.notes { emit("  note        \(n)\n") }
             }
         } catch let e as ValidationError {

@@ -147,6 +147,44 @@ struct WatermarkEndToEndTests {
         return values.reduce(0, +) / Double(values.count)
     }
 
+    /// `label` reports what the mark cost on a sample of frames (before the encode): on a flat sky the plain mark
+    /// misses SSIM-Y 0.995 and the result says so and names `--ssim-cap`; with the cap the goal is met and no note
+    /// is given. The text output carries the same line.
+    @Test func labelReportsTheMarksQualityCost() throws {
+        let e = try CLIEnvironment()
+        let source = e.path("sky.mp4")
+        _ = try CLIEnvironment.ffmpeg(["-f", "lavfi", "-i",
+                                       "gradients=s=640x360:c0=0x405878:c1=0x90a8c8:n=2:speed=0.002:d=2.5,format=yuv420p,noise=alls=2:allf=t",
+                                       "-c:v", "libx264", "-preset", "veryfast", "-crf", "12", source])
+        struct Quality: Decodable { let framesMeasured: Int; let psnrY: Double?; let ssimY: Double; let worstSSIMY: Double }
+        struct Result: Decodable { let notes: [String]; let watermarkQuality: Quality? }
+        var worst: [Double] = []
+        for extra in [[String](), ["--ssim-cap"]] {
+            let r = try e.run(["label", source, "-o", e.path("l\(extra.count).mp4"), "--generator", "g",
+                               "--generator-version", "1", "--preset", "ultrafast", "--no-repository", "--json"] + extra)
+            try #require(r.status == 0, "\(r.stderrText)")
+            let result = try JSONDecoder().decode(Result.self, from: r.stdout)
+            let q = try #require(result.watermarkQuality, "\(extra)")
+            #expect(q.framesMeasured == 2, "frames at 0 and 2 s of a 2.5 s clip")
+            #expect((q.psnrY ?? 0) >= 48 && q.worstSSIMY <= q.ssimY && q.ssimY < 1, "\(extra): \(q)")
+            let notes = result.notes.filter { $0.contains("SSIM-Y") }
+            if extra.isEmpty {
+                #expect(q.worstSSIMY < 0.995, "the plain mark on a flat sky: \(q)")
+                #expect(notes.count == 1 && notes[0].contains("--ssim-cap"), "\(result.notes)")
+            } else {
+                #expect(q.worstSSIMY >= 0.995, "capped: \(q)")
+                #expect(notes.isEmpty, "\(result.notes)")
+            }
+            worst.append(q.worstSSIMY)
+        }
+        #expect(worst[1] > worst[0])
+        let text = try e.run(["label", source, "-o", e.path("text.mp4"), "--generator", "g", "--generator-version", "1",
+                              "--preset", "ultrafast", "--no-repository"])
+        try #require(text.status == 0, "\(text.stderrText)")
+        #expect(text.stdoutText.contains("watermark   PSNR-Y") && text.stdoutText.contains("on 2 frames measured"),
+                "\(text.stdoutText)")
+    }
+
     /// `watermark embed --ssim-cap` on a smooth noisy gradient (a flat sky), written losslessly so that SSIM-Y measures
     /// the mark alone: the capped mark costs less than half the plain one's SSIM-Y, and both carry the payload.
     /// ffmpeg's ssim filter (8x8 box windows) reads about 0.0014 lower than the Gaussian-window SSIM the cap is

@@ -17,6 +17,10 @@ import Testing
         #expect(try LabelEnvironment.sha256(input) == before, "the input must never change")
         #expect(result.frames == 60)
         #expect(result.repositoryPath != nil)
+        // The mark's quality cost, measured on the first frame (2 s of video: the next is due at 2 s).
+        let quality = try #require(result.watermarkQuality)
+        #expect(quality.framesMeasured == 1)
+        #expect((quality.psnrY ?? 0) >= WatermarkQuality.psnrGoal && quality.worstSSIMY < 1, "\(quality)")
         // No temp files left beside the output.
         let base = (out as NSString).lastPathComponent
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: env.dir.url.path)

@@ -2,33 +2,6 @@ import AssayCore
 import AssayWatermark
 import Foundation
 
-/// PSNR/SSIM accumulation and worst-case crops.
-struct QualityMeter {
-    var squaredError = 0.0
-    var samples = 0
-    var ssimTotal = 0.0
-    var ssimCount = 0
-    var maxAbs = 0
-
-    mutating func add(original: Plane, marked: Plane, computeSSIM: Bool) {
-        var se = 0.0
-        for i in 0..<original.samples.count {
-            let d = Int(marked.samples[i]) - Int(original.samples[i])
-            se += Double(d * d)
-            maxAbs = max(maxAbs, abs(d))
-        }
-        squaredError += se
-        samples += original.samples.count
-        if computeSSIM {
-            ssimTotal += StructuralSimilarity.mean(original, marked)
-            ssimCount += 1
-        }
-    }
-
-    var psnr: Double { samples == 0 || squaredError == 0 ? .infinity : 10 * log10(255 * 255 / (squaredError / Double(samples))) }
-    var ssimMean: Double { ssimCount == 0 ? .nan : ssimTotal / Double(ssimCount) }
-}
-
 /// Saves the flattest 256x256 (or smaller) crop: original, marked, difference x32, marked stretched x8 (PNG via ffmpeg).
 func saveFlatCrops(original: Plane, marked: Plane, prefix: String) {
     let w = original.width, h = original.height

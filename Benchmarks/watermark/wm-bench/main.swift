@@ -98,7 +98,7 @@ do {
                                              ssimLossBudget: budget.isEmpty ? nil : Double(budget)!)
         embedder.allowsUnreadableFrames = allowSmall
         let encoder = try VideoIO.Encoder(path: output, width: info.width, height: info.height, fps: info.fps, crf: crf)
-        var meter = QualityMeter()
+        var meter = MarkQualityMeter()
         var embedTime = 0.0
         var n = 0
         _ = try VideoIO.decode(input, maxFrames: maxFrames > 0 ? maxFrames : nil) { frame in
@@ -106,7 +106,7 @@ do {
             let t0 = now()
             try embedder.embed(&marked)
             embedTime += now() - t0
-            meter.add(original: frame.luma, marked: marked.luma, computeSSIM: n % 15 == 0)
+            meter.add(original: frame.luma, marked: marked.luma, measuresSSIM: n % 15 == 0)
             if !crops.isEmpty && n == 30 { saveFlatCrops(original: frame.luma, marked: marked.luma, prefix: crops) }
             encoder.write(marked)
             n += 1

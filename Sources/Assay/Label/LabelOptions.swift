@@ -91,4 +91,13 @@ public struct LabelResult: Sendable, Codable {
     public var repositoryPath: String?
     /// Things the user should know (an existing AIGC label replaced, an input manifest kept as ingredient, …).
     public var notes: [String]
+    /// What the watermark cost in picture quality on a sample of frames (before the encode); nil when no frame was
+    /// marked.
+    public var watermarkQuality: WatermarkQuality? = nil
+
+    /// Records the watermark's quality report, with a note when it misses a goal.
+    mutating func record(_ quality: WatermarkQuality?, capped: Bool) {
+        watermarkQuality = quality
+        if let note = quality?.note(capped: capped) { notes.append(note) }
+    }
 }

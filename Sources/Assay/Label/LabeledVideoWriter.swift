@@ -24,6 +24,7 @@ public final class LabeledVideoWriter {
     private let encoded: String
     private var writer: VideoWriter?
     private var embedder: WatermarkEmbedder
+    private var quality = WatermarkQualitySampler()
     /// Why frames of this size are not watermarked (too small for a mark that can be read back), if so.
     private let watermarkSkipped: String?
     /// Whether the encode is read back for the mark (small frames, ``WatermarkReadBack``).
@@ -73,7 +74,7 @@ public final class LabeledVideoWriter {
         f.index = count
         do {
             try caption?.burn(into: &f)
-            if watermarkSkipped == nil { try embedder.embed(&f) }
+            if watermarkSkipped == nil { try quality.embed(&f, with: &embedder) }
             try writer.write(f)
         } catch {
             cancel()
@@ -102,6 +103,7 @@ public final class LabeledVideoWriter {
             encoded: encoded, output: output, label: label, prior: PriorProvenance(), temp: temp,
             watermarkProblem: watermarkProblem)
         result.frames = count
+        result.record(quality.report, capped: labeler.options.watermarkSSIMLossBudget != nil)
         return result
     }
 

@@ -91,13 +91,14 @@ public struct Labeler: Sendable {
         // small frames that carry it are read back from the encode (``WatermarkReadBack``).
         var watermarkProblem: String?
         var readsBack = false
+        var quality = WatermarkQualitySampler()
         let summary = try Transcoder.transcode(input: input, output: encoded, options: transcode) { frame in
             try caption?.burn(into: &frame)
             let (w, h) = (frame.luma.width, frame.luma.height)
             if let reason = WatermarkEmbedder.unreadableReason(width: w, height: h) {
                 watermarkProblem = watermarkProblem ?? "watermark not embedded: \(reason)"
             } else {
-                try embedder.embed(&frame)
+                try quality.embed(&frame, with: &embedder)
                 readsBack = readsBack || WatermarkReadBack.applies(width: w, height: h)
             }
         }
@@ -109,6 +110,7 @@ public struct Labeler: Sendable {
                                                              prior: prior, temp: temp,
                                                              watermarkProblem: watermarkProblem)
         result.frames = summary.framesProcessed
+        result.record(quality.report, capped: options.watermarkSSIMLossBudget != nil)
         return result
     }
 }

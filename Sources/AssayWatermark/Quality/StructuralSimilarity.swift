@@ -27,38 +27,67 @@ public enum StructuralSimilarity {
     }()
 
     /// The mean SSIM of `a` against `b` (same size); 1 for identical planes.
+    ///
+    /// Each blur adds the same products in the same order as the plain loops of sessions 8-13 (`FastPathTests`
+    /// keeps them): along the row the taps run from -5 to 5, and down the columns each output sums its 11 rows in
+    /// the same order with the row as the inner loop, which vectorises. So the value is the same to the bit.
     public static func mean(_ a: Plane, _ b: Plane) -> Double {
         precondition(a.width == b.width && a.height == b.height, "SSIM of planes of different sizes")
-        let w = a.width, h = a.height
-        let g = window
-        func blur(_ x: [Double]) -> [Double] {
-            var t = [Double](repeating: 0, count: w * h), o = t
-            for y in 0..<h {
-                for xx in 0..<w {
-                    var acc = 0.0
-                    for k in -5...5 { acc += g[k + 5] * x[y * w + min(w - 1, max(0, xx + k))] }
-                    t[y * w + xx] = acc
-                }
-            }
-            for y in 0..<h {
-                for xx in 0..<w {
-                    var acc = 0.0
-                    for k in -5...5 { acc += g[k + 5] * t[min(h - 1, max(0, y + k)) * w + xx] }
-                    o[y * w + xx] = acc
-                }
-            }
-            return o
-        }
+        let w = a.width, h = a.height, n = w * h
         let x = a.samples.map(Double.init), y = b.samples.map(Double.init)
-        let mx = blur(x), my = blur(y)
-        let xx = blur(zip(x, x).map { $0 * $1 }), yy = blur(zip(y, y).map { $0 * $1 })
-        let xy = blur(zip(x, y).map { $0 * $1 })
+        let mx = blur(x, width: w, height: h), my = blur(y, width: w, height: h)
+        var product = [Double](repeating: 0, count: n)
+        for i in 0..<n { product[i] = x[i] * x[i] }
+        let xx = blur(product, width: w, height: h)
+        for i in 0..<n { product[i] = y[i] * y[i] }
+        let yy = blur(product, width: w, height: h)
+        for i in 0..<n { product[i] = x[i] * y[i] }
+        let xy = blur(product, width: w, height: h)
         let c1 = 6.5025, c2 = 58.5225
         var sum = 0.0
-        for i in 0..<(w * h) {
+        for i in 0..<n {
             let va = xx[i] - mx[i] * mx[i], vb = yy[i] - my[i] * my[i], cab = xy[i] - mx[i] * my[i]
             sum += ((2 * mx[i] * my[i] + c1) * (2 * cab + c2)) / ((mx[i] * mx[i] + my[i] * my[i] + c1) * (va + vb + c2))
         }
-        return sum / Double(w * h)
+        return sum / Double(n)
+    }
+
+    /// The separable Gaussian blur of a `width` x `height` image, edges clamped.
+    static func blur(_ input: [Double], width w: Int, height h: Int) -> [Double] {
+        var t = [Double](repeating: 0, count: w * h), o = t
+        let g = window
+        g.withUnsafeBufferPointer { gp in
+            input.withUnsafeBufferPointer { xp in
+                t.withUnsafeMutableBufferPointer { tp in
+                    let g = gp.baseAddress!, x = xp.baseAddress!, t = tp.baseAddress!
+                    for row in 0..<h {
+                        let r = x + row * w, out = t + row * w
+                        for c in 0..<w {
+                            var acc = 0.0
+                            if c >= 5 && c < w - 5 {
+                                for k in 0..<11 { acc += g[k] * r[c + k - 5] }
+                            } else {
+                                for k in 0..<11 { acc += g[k] * r[min(w - 1, max(0, c + k - 5))] }
+                            }
+                            out[c] = acc
+                        }
+                    }
+                }
+            }
+            t.withUnsafeBufferPointer { tp in
+                o.withUnsafeMutableBufferPointer { op in
+                    let g = gp.baseAddress!, t = tp.baseAddress!, o = op.baseAddress!
+                    for row in 0..<h {
+                        let out = o + row * w  // zero: each output starts its sum at 0.0, as the plain loop's acc
+                        for k in 0..<11 {
+                            let src = t + min(h - 1, max(0, row + k - 5)) * w
+                            let tap = g[k]
+                            for c in 0..<w { out[c] += tap * src[c] }
+                        }
+                    }
+                }
+            }
+        }
+        return o
     }
 }

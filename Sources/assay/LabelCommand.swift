@@ -113,7 +113,7 @@ struct LabelCommand: ParsableCommand {
                 if let q = result.watermarkQuality {
                     let psnr = q.psnrY.map { String(format: "%.1f dB", $0) } ?? "no change"
                     emit("  watermark   PSNR-Y \(psnr), SSIM-Y \(String(format: "%.4f", q.ssimY)) (worst "
-                         + "\(String(format: "%.4f", q.worstSSIMY))) on \(q.framesMeasured) frames measured\n")
+                         + "\(String(format: "%.4f", q.worstSSIMY))) on \(q.framesMeasured) frame\(q.framesMeasured == 1 ? "" : "s") measured\n")
                 }
                 for n in result.notes { emit("  note        \(n)\n") }
             }

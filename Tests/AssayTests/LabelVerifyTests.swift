@@ -17,7 +17,7 @@ import Testing
         #expect(try LabelEnvironment.sha256(input) == before, "the input must never change")
         #expect(result.frames == 60)
         #expect(result.repositoryPath != nil)
-        // The mark's quality cost, measured on the first frame (2 s of video: the next is due at 2 s).
+        // The mark's quality cost, measured on the first frame (2 s of video: the next is due at 4 s).
         let quality = try #require(result.watermarkQuality)
         #expect(quality.framesMeasured == 1)
         #expect((quality.psnrY ?? 0) >= WatermarkQuality.psnrGoal && quality.worstSSIMY < 1, "\(quality)")

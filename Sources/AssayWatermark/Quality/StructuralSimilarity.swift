@@ -28,66 +28,83 @@ public enum StructuralSimilarity {
 
     /// The mean SSIM of `a` against `b` (same size); 1 for identical planes.
     ///
-    /// Each blur adds the same products in the same order as the plain loops of sessions 8-13 (`FastPathTests`
-    /// keeps them): along the row the taps run from -5 to 5, and down the columns each output sums its 11 rows in
-    /// the same order with the row as the inner loop, which vectorises. So the value is the same to the bit.
+    /// Computed in strips of rows, so that the buffers stay small (a whole-frame version allocated ten frame-sized
+    /// arrays of doubles, mostly page faults), with the same arithmetic as the plain loops of sessions 8-13
+    /// (`StructuralSimilarityFastPathTests` keeps them): every blurred value sums its 11 taps from -5 to 5 starting
+    /// from zero, horizontally and then vertically, and the per-pixel terms are added to the mean in row-major order.
+    /// So the value is the same to the bit.
     public static func mean(_ a: Plane, _ b: Plane) -> Double {
         precondition(a.width == b.width && a.height == b.height, "SSIM of planes of different sizes")
-        let w = a.width, h = a.height, n = w * h
-        let x = a.samples.map(Double.init), y = b.samples.map(Double.init)
-        let mx = blur(x, width: w, height: h), my = blur(y, width: w, height: h)
-        var product = [Double](repeating: 0, count: n)
-        for i in 0..<n { product[i] = x[i] * x[i] }
-        let xx = blur(product, width: w, height: h)
-        for i in 0..<n { product[i] = y[i] * y[i] }
-        let yy = blur(product, width: w, height: h)
-        for i in 0..<n { product[i] = x[i] * y[i] }
-        let xy = blur(product, width: w, height: h)
+        let w = a.width, h = a.height
+        let strip = 32
+        let rows = strip + 10  // a strip's rows and the five above and below it that its vertical taps read
+        // The five signals (x, y, x², y², xy) blurred along the rows, for the rows a strip needs.
+        var horizontal = [[Double]](repeating: [Double](repeating: 0, count: rows * w), count: 5)
+        var line = [[Double]](repeating: [Double](repeating: 0, count: w), count: 5)
+        var vertical = [[Double]](repeating: [Double](repeating: 0, count: w), count: 5)
+        let g = window
         let c1 = 6.5025, c2 = 58.5225
         var sum = 0.0
-        for i in 0..<n {
-            let va = xx[i] - mx[i] * mx[i], vb = yy[i] - my[i] * my[i], cab = xy[i] - mx[i] * my[i]
-            sum += ((2 * mx[i] * my[i] + c1) * (2 * cab + c2)) / ((mx[i] * mx[i] + my[i] * my[i] + c1) * (va + vb + c2))
+        for top in stride(from: 0, to: h, by: strip) {
+            let bottom = min(h, top + strip)
+            // Source rows top-5 ..< bottom+5, clamped, each blurred once into slot (row - (top - 5)).
+            for slot in 0..<(bottom - top + 10) {
+                let row = min(h - 1, max(0, top - 5 + slot))
+                for x in 0..<w {
+                    let p = Double(a.samples[row * w + x]), q = Double(b.samples[row * w + x])
+                    line[0][x] = p
+                    line[1][x] = q
+                    line[2][x] = p * p
+                    line[3][x] = q * q
+                    line[4][x] = p * q
+                }
+                for s in 0..<5 { blurRow(line[s], into: &horizontal[s], offset: slot * w, width: w, taps: g) }
+            }
+            for row in top..<bottom {
+                for s in 0..<5 {
+                    horizontal[s].withUnsafeBufferPointer { hp in
+                        vertical[s].withUnsafeMutableBufferPointer { vp in
+                            let o = vp.baseAddress!
+                            o.update(repeating: 0, count: w)
+                            for k in 0..<11 {
+                                // Row row + k - 5, clamped, sits in slot clamp(row + k - 5) - (top - 5).
+                                let source = min(h - 1, max(0, row + k - 5)) - (top - 5)
+                                let src = hp.baseAddress! + source * w
+                                let tap = g[k]
+                                for c in 0..<w { o[c] += tap * src[c] }
+                            }
+                        }
+                    }
+                }
+                let mx = vertical[0], my = vertical[1], xx = vertical[2], yy = vertical[3], xy = vertical[4]
+                for i in 0..<w {
+                    let va = xx[i] - mx[i] * mx[i], vb = yy[i] - my[i] * my[i], cab = xy[i] - mx[i] * my[i]
+                    sum += ((2 * mx[i] * my[i] + c1) * (2 * cab + c2))
+                        / ((mx[i] * mx[i] + my[i] * my[i] + c1) * (va + vb + c2))
+                }
+            }
         }
-        return sum / Double(n)
+        return sum / Double(w * h)
     }
 
-    /// The separable Gaussian blur of a `width` x `height` image, edges clamped.
-    static func blur(_ input: [Double], width w: Int, height h: Int) -> [Double] {
-        var t = [Double](repeating: 0, count: w * h), o = t
-        let g = window
-        g.withUnsafeBufferPointer { gp in
-            input.withUnsafeBufferPointer { xp in
-                t.withUnsafeMutableBufferPointer { tp in
-                    let g = gp.baseAddress!, x = xp.baseAddress!, t = tp.baseAddress!
-                    for row in 0..<h {
-                        let r = x + row * w, out = t + row * w
-                        for c in 0..<w {
-                            var acc = 0.0
-                            if c >= 5 && c < w - 5 {
-                                for k in 0..<11 { acc += g[k] * r[c + k - 5] }
-                            } else {
-                                for k in 0..<11 { acc += g[k] * r[min(w - 1, max(0, c + k - 5))] }
-                            }
-                            out[c] = acc
-                        }
-                    }
+    /// One row blurred with the 11 taps, edges clamped, into `out[offset..<offset + width]`: each output sums its
+    /// taps in order from zero; the columns that need no clamping run with the pixels as the inner loop.
+    static func blurRow(_ input: [Double], into out: inout [Double], offset: Int, width w: Int, taps g: [Double]) {
+        input.withUnsafeBufferPointer { ip in
+            out.withUnsafeMutableBufferPointer { op in
+                let r = ip.baseAddress!, o = op.baseAddress! + offset
+                let inner = 5..<max(5, w - 5)
+                o.update(repeating: 0, count: w)
+                for k in 0..<11 {
+                    let tap = g[k], src = r + (k - 5)
+                    for c in inner { o[c] += tap * src[c] }
                 }
-            }
-            t.withUnsafeBufferPointer { tp in
-                o.withUnsafeMutableBufferPointer { op in
-                    let g = gp.baseAddress!, t = tp.baseAddress!, o = op.baseAddress!
-                    for row in 0..<h {
-                        let out = o + row * w  // zero: each output starts its sum at 0.0, as the plain loop's acc
-                        for k in 0..<11 {
-                            let src = t + min(h - 1, max(0, row + k - 5)) * w
-                            let tap = g[k]
-                            for c in 0..<w { out[c] += tap * src[c] }
-                        }
-                    }
+                for c in 0..<w where !inner.contains(c) {
+                    var acc = 0.0
+                    for k in 0..<11 { acc += g[k] * r[min(w - 1, max(0, c + k - 5))] }
+                    o[c] = acc
                 }
             }
         }
-        return o
     }
 }

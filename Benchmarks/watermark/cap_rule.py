@@ -7,17 +7,11 @@ Each file holds wm-bench detect lines with "clip" and either "attack" (geom_atta
 checks: in every (resolution, attack) group the new run has at least the bar's payloads and present files, and no
 new file has a wrong payload (clip or segment). Exit status 1 when a check fails.
 """
-import os, statistics, sys
+import os, sys
 from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from summarize import best_z, load as load_lines
-
-
-def load(path):
-    """Detect lines keyed by (clip, attack); a re-run replaces an earlier line."""
-    return {(r["clip"], r.get("attack") or r["file"].replace(".mp4", "")): r
-            for r in load_lines([path]) if r.get("kind") == "detect"}
+from summarize import detect_lines as load, group_counts, group_row
 
 
 def resolution(clip):
@@ -41,14 +35,9 @@ def main():
     failed = []
     for g in sorted(groups, key=lambda g: (g[0], g[1] != "marked", g[1])):
         ks = groups[g]
-        pn, pb = sum(new[k]["payload_ok"] for k in ks), sum(bar[k]["payload_ok"] for k in ks)
-        sn, sb = sum(new[k]["present"] for k in ks), sum(bar[k]["present"] for k in ks)
-        zn = statistics.median(best_z(new[k]) for k in ks)
-        zb = statistics.median(best_z(bar[k]) for k in ks)
-        only_new = [k[0] for k in ks if new[k]["payload_ok"] and not bar[k]["payload_ok"]]
-        only_bar = [k[0] for k in ks if bar[k]["payload_ok"] and not new[k]["payload_ok"]]
-        print(f"| {g[0]} | {g[1]} | {len(ks)} | {pn} | {pb} | {sn} | {sb} | {zn:.1f} | {zb:.1f} "
-              f"| {', '.join(only_new) or '-'} | {', '.join(only_bar) or '-'} |")
+        c = group_counts(new, bar, ks)
+        (pn, pb), (sn, sb) = c["payload"], c["present"]
+        print(group_row(f"{g[0]} | {g[1]}", ks, c))
         if pn < pb or sn < sb:
             failed.append(f"{g[0]} {g[1]}: payload {pn} < {pb}" if pn < pb else f"{g[0]} {g[1]}: present {sn} < {sb}")
     wrong = [k for k in keys if new[k].get("payload_wrong") or new[k].get("segments_wrong", 0)]

@@ -9,16 +9,10 @@ for "core" whether the first 7 search candidates (sessions 4-6's regions) are th
 fails; with --more also when "on" does not give more payloads than "off" in total, and with --gain ATTACK=N when
 "on" gives fewer than N more payloads than "off" on that attack.
 """
-import os, statistics, sys
+import os, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from summarize import best_z, load as load_lines
-
-
-def load(path):
-    """Detect lines keyed by (clip, attack); a re-run replaces an earlier line."""
-    return {(r["clip"], r.get("attack") or r["file"].replace(".mp4", "")): r
-            for r in load_lines([path]) if r.get("kind") == "detect"}
+from summarize import detect_lines as load, group_counts, group_row
 
 
 def main():
@@ -41,16 +35,7 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|")
     for a in attacks:
         ks = [k for k in keys if k[1] == a]
-        pon = sum(on[k]["payload_ok"] for k in ks)
-        poff = sum(off[k]["payload_ok"] for k in ks)
-        son = sum(on[k]["present"] for k in ks)
-        soff = sum(off[k]["present"] for k in ks)
-        zon = statistics.median(best_z(on[k]) for k in ks)
-        zoff = statistics.median(best_z(off[k]) for k in ks)
-        only_on = [k[0] for k in ks if on[k]["payload_ok"] and not off[k]["payload_ok"]]
-        only_off = [k[0] for k in ks if off[k]["payload_ok"] and not on[k]["payload_ok"]]
-        print(f"| {a} | {len(ks)} | {pon} | {poff} | {son} | {soff} | {zon:.1f} | {zoff:.1f} "
-              f"| {', '.join(only_on) or '-'} | {', '.join(only_off) or '-'} |")
+        print(group_row(a, ks, group_counts(on, off, ks)))
     lost_present = [k for k in keys if off[k]["present"] and not on[k]["present"]]
     lost_payload = [k for k in keys if off[k]["payload_ok"] and not on[k]["payload_ok"]]
     wrong = [k for k in keys if on[k].get("payload_wrong") or on[k].get("segments_wrong", 0)]

@@ -31,6 +31,30 @@ def load(paths):
                     pass
     return rows
 
+def detect_lines(path):
+    """Detect lines of one run keyed by (clip, attack); "attack" from geom_attacks.sh / crop_attacks.sh, else the file
+    name of redetect.sh. A re-run replaces an earlier line."""
+    return {(r["clip"], r.get("attack") or r["file"].replace(".mp4", "")): r
+            for r in load([path]) if r.get("kind") == "detect"}
+
+
+def group_counts(a, b, ks):
+    """Two runs on one group of files: payloads exact, present and median best z of each, and the clips whose payload
+    only one of them has."""
+    return dict(payload=(sum(a[k]["payload_ok"] for k in ks), sum(b[k]["payload_ok"] for k in ks)),
+                present=(sum(a[k]["present"] for k in ks), sum(b[k]["present"] for k in ks)),
+                z=(statistics.median(best_z(a[k]) for k in ks), statistics.median(best_z(b[k]) for k in ks)),
+                only=([k[0] for k in ks if a[k]["payload_ok"] and not b[k]["payload_ok"]],
+                      [k[0] for k in ks if b[k]["payload_ok"] and not a[k]["payload_ok"]]))
+
+
+def group_row(label, ks, c):
+    """A Markdown table row of group_counts: label cells, files, payloads, present, median z, payload only in each."""
+    (pa, pb), (sa, sb), (za, zb), (oa, ob) = c["payload"], c["present"], c["z"], c["only"]
+    return (f"| {label} | {len(ks)} | {pa} | {pb} | {sa} | {sb} | {za:.1f} | {zb:.1f} "
+            f"| {', '.join(oa) or '-'} | {', '.join(ob) or '-'} |")
+
+
 def robust(paths):
     rows = load(paths)
     # one row per (clip, kind, file): a re-run replaces an earlier line

@@ -54,7 +54,7 @@ public struct WatermarkQuality: Sendable, Codable, Equatable {
 
 /// Embeds the mark frame by frame and measures its quality cost on a sample: the first frame, then one frame every
 /// ``interval`` seconds of frame time, at most ``maximumFrames``. A measured frame costs a copy of its luma and one
-/// SSIM-Y (`wm-bench speed`: about 75 ms CPU at 720p, 170 ms at 1080p, so about 3 % of a 10 s 1080p label); the others
+/// SSIM-Y (`wm-bench speed`: about 0.1 s CPU at 720p, 0.2 s at 1080p, so about 3 % of a 10 s 1080p label); the others
 /// cost nothing extra.
 struct WatermarkQualitySampler {
     /// Seconds of frame time between measured frames.

@@ -28,7 +28,7 @@ public enum StructuralSimilarity {
 
     /// The mean SSIM of `a` against `b` (same size); 1 for identical planes.
     ///
-    /// Computed in strips of rows, so that the buffers stay small (a whole-frame version allocated ten frame-sized
+    /// Computed in strips of 32 rows, so that the buffers stay small (a whole-frame version allocated ten frame-sized
     /// arrays of doubles, mostly page faults), with the same arithmetic as the plain loops of sessions 8-13
     /// (`StructuralSimilarityFastPathTests` keeps them): every blurred value sums its 11 taps from -5 to 5 starting
     /// from zero, horizontally and then vertically, and the per-pixel terms are added to the mean in row-major order.
@@ -61,21 +61,9 @@ public enum StructuralSimilarity {
                 for s in 0..<5 { blurRow(line[s], into: &horizontal[s], offset: slot * w, width: w, taps: g) }
             }
             for row in top..<bottom {
-                for s in 0..<5 {
-                    horizontal[s].withUnsafeBufferPointer { hp in
-                        vertical[s].withUnsafeMutableBufferPointer { vp in
-                            let o = vp.baseAddress!
-                            o.update(repeating: 0, count: w)
-                            for k in 0..<11 {
-                                // Row row + k - 5, clamped, sits in slot clamp(row + k - 5) - (top - 5).
-                                let source = min(h - 1, max(0, row + k - 5)) - (top - 5)
-                                let src = hp.baseAddress! + source * w
-                                let tap = g[k]
-                                for c in 0..<w { o[c] += tap * src[c] }
-                            }
-                        }
-                    }
-                }
+                // Row row + k - 5, clamped, sits in slot clamp(row + k - 5) - (top - 5).
+                let slots = (0..<11).map { k in min(h - 1, max(0, row + k - 5)) - (top - 5) }
+                for s in 0..<5 { blurColumn(horizontal[s], slots: slots, into: &vertical[s], width: w, taps: g) }
                 let mx = vertical[0], my = vertical[1], xx = vertical[2], yy = vertical[3], xy = vertical[4]
                 for i in 0..<w {
                     let va = xx[i] - mx[i] * mx[i], vb = yy[i] - my[i] * my[i], cab = xy[i] - mx[i] * my[i]
@@ -85,6 +73,21 @@ public enum StructuralSimilarity {
             }
         }
         return sum / Double(w * h)
+    }
+
+    /// One output row of the vertical blur: the 11 rows of `strip` at `slots` (row-major, `width` wide) weighted by the
+    /// taps in order from zero, with the pixels as the inner loop.
+    static func blurColumn(_ strip: [Double], slots: [Int], into out: inout [Double], width w: Int, taps g: [Double]) {
+        strip.withUnsafeBufferPointer { sp in
+            out.withUnsafeMutableBufferPointer { op in
+                let o = op.baseAddress!
+                o.update(repeating: 0, count: w)
+                for k in 0..<11 {
+                    let src = sp.baseAddress! + slots[k] * w, tap = g[k]
+                    for c in 0..<w { o[c] += tap * src[c] }
+                }
+            }
+        }
     }
 
     /// One row blurred with the 11 taps, edges clamped, into `out[offset..<offset + width]`: each output sums its
